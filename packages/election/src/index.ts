@@ -1,1 +1,2 @@
-export {};
+export { FastLeaderElection } from './core/fle.js';
+export * from './core/types.js';
