@@ -1,0 +1,39 @@
+// Smoke test against real ZooKeeper 3.8: a 3-node ensemble elects, the AdminServer agrees, and
+// kill -9 of the leader yields a new leader among the survivors.
+import { afterAll, describe, expect, it } from 'vitest';
+import { startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '../src/index.js';
+
+const zk = await zookeeperGate();
+
+describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
+  let ensemble: Ensemble | undefined;
+  afterAll(async () => {
+    await ensemble?.stop();
+  });
+
+  it('elects, reports the leader over srvr and admin, and fails over after kill -9', async () => {
+    ensemble = await startZooKeeperEnsemble({ size: 3 });
+    const leader = await ensemble.waitForLeader(25_000);
+    const modes = await ensemble.modes();
+    expect([...modes.values()].filter((m) => m === 'leader')).toHaveLength(1);
+    expect([...modes.values()].filter((m) => m === 'follower')).toHaveLength(2);
+
+    for (const sid of [1, 2, 3]) {
+      const view = (await ensemble.admin(sid, 'leader')) as { leader_id: number; is_leader: boolean };
+      expect(view.leader_id).toBe(leader);
+      expect(view.is_leader).toBe(sid === leader);
+      expect(ensemble.electionTook(sid)).toEqual(expect.any(Number));
+    }
+    expect(ensemble.serverLines()).toHaveLength(3);
+
+    await ensemble.kill(leader);
+    const survivors = [1, 2, 3].filter((s) => s !== leader);
+    const next = await ensemble.waitForLeader(25_000);
+    expect(survivors).toContain(next);
+    expect(await ensemble.mode(leader)).toBeNull();
+    const rss = ensemble.nodes.get(next)?.process?.rssBytes();
+    expect(rss).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+if (!zk.ok) it.skip(`ZooKeeper interop: ${zk.reason}`, () => undefined);
