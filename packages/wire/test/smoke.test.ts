@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { buildMsg, encodeFrame, FrameDecoder, parse, WireError, ServerState } from '../src/index.js';
 import { bytes, frameHex, hexOf, i32, notificationHex, thrown } from './helpers.js';
