@@ -1,14 +1,16 @@
 // Smoke test against real ZooKeeper 3.8: a 3-node ensemble elects, the AdminServer agrees, and
 // kill -9 of the leader yields a new leader among the survivors.
 import { afterAll, describe, expect, it } from 'vitest';
-import { startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '../src/index.js';
+import { freePorts, startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '../src/index.js';
 
 const zk = await zookeeperGate();
 
 describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
   let ensemble: Ensemble | undefined;
+  let mixed: Ensemble | undefined;
   afterAll(async () => {
     await ensemble?.stop();
+    await mixed?.stop();
   });
 
   it('elects, reports the leader over srvr and admin, and fails over after kill -9', async () => {
@@ -33,6 +35,25 @@ describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
     expect(await ensemble.mode(leader)).toBeNull();
     const rss = ensemble.nodes.get(next)?.process?.rssBytes();
     expect(rss).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('writes extra (non-ZooKeeper) members into every zoo.cfg and starts nodes on demand', async () => {
+    const [quorumPort, electionPort] = (await freePorts(2)) as [number, number];
+    mixed = await startZooKeeperEnsemble({ size: 2, extraServers: [{ sid: 3, quorumPort, electionPort }], start: [1] });
+    expect(mixed.serverLines()[2]).toBe(`server.3=127.0.0.1:${quorumPort}:${electionPort}`);
+    // Alone, sid 1 cannot reach a quorum of 3: it stays LOOKING and does not serve.
+    await mixed.waitForLog(1, /LOOKING/, 20_000);
+    expect(await mixed.mode(1)).toBeNull();
+    expect(await mixed.mode(2)).toBeNull();
+
+    await mixed.start(2);
+    const leader = await mixed.waitForLeader(25_000);
+    expect([1, 2]).toContain(leader);
+    expect(await mixed.fourLetter(leader, 'mntr')).toMatch(/zk_server_state\s+leader/);
+
+    const follower = leader === 1 ? 2 : 1;
+    await mixed.restart(follower);
+    await mixed.waitFor((m) => m.get(follower) === 'follower' && m.get(leader) === 'leader', 25_000);
   }, 60_000);
 });
 

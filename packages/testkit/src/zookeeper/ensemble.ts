@@ -62,12 +62,19 @@ export interface Ensemble {
   /** server.N=host:quorum:election[:observer] for every member, ZooKeeper and extra, by sid. */
   serverLines(): string[];
   start(sid: number): Promise<ManagedProcess>;
+  /** Sends `signal` (default SIGKILL); for SIGKILL/SIGTERM/SIGINT also waits for the exit. */
   kill(sid: number, signal?: NodeJS.Signals): Promise<void>;
+  /** SIGKILL (if running), then a fresh JVM on the same ports and data dir. */
   restart(sid: number): Promise<ManagedProcess>;
+  /** SIGSTOP / SIGCONT: the JVM hangs with its sockets open. */
+  pause(sid: number): void;
+  resume(sid: number): void;
   fourLetter(sid: number, word: string, timeoutMs?: number): Promise<string>;
   mode(sid: number): Promise<ZkMode | null>;
   modes(): Promise<Modes>;
   admin(sid: number, command: string): Promise<unknown>;
+  /** Polls `modes()` until `predicate` holds. Rejects PROCESS_EXITED at once if a JVM died
+   * without being killed through this Ensemble (bad port, bad config), with its last log lines. */
   waitFor(predicate: (modes: Modes) => boolean, timeoutMs: number, intervalMs?: number): Promise<Modes>;
   /** Waits until exactly one running node leads and every other running participant follows. */
   waitForLeader(timeoutMs: number, opts?: { among?: number[] }): Promise<number>;
@@ -95,6 +102,8 @@ interface MutableNode {
   adminPort: number;
   dir: string;
   process: ManagedProcess | null;
+  /** The current JVM was signalled to die by kill()/restart()/stop(). */
+  killed: boolean;
 }
 
 function fail(message: string): never {
@@ -130,6 +139,7 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
       adminPort,
       dir: path.join(root, String(sid)),
       process: null,
+      killed: false,
     });
   });
 
@@ -174,6 +184,7 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
   const start = async (sid: number): Promise<ManagedProcess> => {
     const n = node(sid);
     if (n.process?.running) throw new TestkitError('PROCESS_STATE', `expected ZooKeeper ${sid} to be stopped before start, but pid ${n.process.pid} is running`);
+    n.killed = false;
     n.process = new ManagedProcess({
       name: `zookeeper-${sid}`,
       command: zk.java,
@@ -194,8 +205,10 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
   };
 
   const kill = async (sid: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
-    const p = node(sid).process;
+    const n = node(sid);
+    const p = n.process;
     if (p === null) return;
+    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') n.killed = true;
     p.kill(signal);
     if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await p.exited;
   };
@@ -220,6 +233,10 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
     let last: Modes = new Map();
     // Polling a separate OS process: nothing of ours can signal when its state changes.
     for (let round = 0; round < 100_000; round++) {
+      const crashed = [...nodes.values()].find((n) => n.process !== null && !n.process.running && !n.killed);
+      if (crashed) {
+        throw new TestkitError('PROCESS_EXITED', `expected ZooKeeper ${crashed.sid} to keep running, but it exited (code ${crashed.process?.exitStatus?.code}); last lines:\n${crashed.process?.output(20)}`);
+      }
       last = await modes();
       if (predicate(last)) return last;
       if (Date.now() >= deadline) break;
@@ -239,6 +256,8 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
       node(sid).process = null;
       return start(sid);
     },
+    pause: (sid) => void node(sid).process?.pause(),
+    resume: (sid) => void node(sid).process?.resume(),
     fourLetter: (sid, word, timeoutMs) => fourLetterWord(node(sid).clientPort, word, timeoutMs),
     mode,
     modes,
@@ -271,6 +290,7 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
       return null;
     },
     async stop() {
+      for (const n of nodes.values()) n.killed = true;
       await Promise.all([...nodes.values()].map((n) => n.process?.stop('SIGKILL')));
       if (temp !== null) await temp.cleanup();
       else if (keepDirs()) console.warn(`[zkvote testkit] ensemble dir ${root}`);
