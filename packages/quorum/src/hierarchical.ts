@@ -145,3 +145,8 @@ function sameMap<V>(a: ReadonlyMap<bigint, V>, b: ReadonlyMap<bigint, V>, eq: (x
   }
   return true;
 }
+
+/** Cross-realm check for a hierarchical verifier. */
+export function isHierarchical(qv: QuorumVerifier): qv is QuorumHierarchical {
+  return qv.kind === 'hierarchical';
+}

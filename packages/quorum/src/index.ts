@@ -12,7 +12,7 @@ export {
 } from './server.js';
 export type { QuorumVerifier } from './verifier.js';
 export { QuorumMaj } from './majority.js';
-export { QuorumHierarchical, type HierarchicalInit } from './hierarchical.js';
+export { isHierarchical, QuorumHierarchical, type HierarchicalInit } from './hierarchical.js';
 export { VoteTracker } from './tracker.js';
 export {
   parseDynamicConfig,
@@ -23,3 +23,12 @@ export {
   type MembershipOptions,
   type NotificationConfigResult,
 } from './dynamic.js';
+export { parseZooCfg, type ConfigWarning, type ZooCfg, type ZooCfgOptions } from './zoocfg.js';
+export {
+  explainQuorum,
+  faultTolerance,
+  type FaultTolerance,
+  type FaultToleranceOptions,
+  type GroupExplanation,
+  type QuorumExplanation,
+} from './analysis.js';

@@ -5,7 +5,7 @@ import { observer, participant, range, sids } from './helpers.js';
 describe('QuorumMaj thresholds (PROTOCOL.md 5.3)', () => {
   const expected: [number, number][] = [[1, 1], [2, 2], [3, 2], [4, 3], [5, 3], [6, 4], [7, 4], [8, 5], [9, 5]];
   it.each(expected)('%i voters need %i', (n, need) => {
-    const qv = new QuorumMaj(range(1, n).map(participant));
+    const qv = new QuorumMaj(range(1, n).map((s) => participant(s)));
     expect(qv.containsQuorum(sids(...range(1, need)))).toBe(true);
     expect(qv.containsQuorum(sids(...range(1, need - 1)))).toBe(false);
   });
@@ -19,7 +19,7 @@ describe('QuorumMaj thresholds (PROTOCOL.md 5.3)', () => {
   });
 
   it('counts distinct sids only', () => {
-    const qv = new QuorumMaj(range(1, 3).map(participant));
+    const qv = new QuorumMaj(range(1, 3).map((s) => participant(s)));
     expect(qv.containsQuorum([1n, 1n])).toBe(false);
   });
 
@@ -52,8 +52,8 @@ describe('VoteTracker (PROTOCOL.md 5.5)', () => {
   });
 
   it('a joint quorum needs every verifier', () => {
-    const oldQv = new QuorumMaj(range(1, 3).map(participant), 1n);
-    const newQv = new QuorumMaj(range(3, 5).map(participant), 2n);
+    const oldQv = new QuorumMaj(range(1, 3).map((s) => participant(s)), 1n);
+    const newQv = new QuorumMaj(range(3, 5).map((s) => participant(s)), 2n);
     const t = new VoteTracker(oldQv, newQv);
     t.addAck(1n);
     t.addAck(2n);
