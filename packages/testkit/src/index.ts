@@ -9,7 +9,7 @@ export {
   type ExitStatus,
   type LineMatch,
 } from './process.js';
-export { startProxy, type Proxy, type ProxyOptions, type ProxyState, type ProxyStats } from './proxy.js';
+export { startProxy, type Proxy, type ProxyOptions, type ProxyState, type ProxyStats, type BlackholeDirection } from './proxy.js';
 export {
   zookeeperAvailable,
   zookeeperGate,

@@ -12,6 +12,9 @@ export interface ProxyOptions {
 
 export type ProxyState = 'forwarding' | 'blocked' | 'blackhole';
 
+/** Which bytes a blackhole swallows: both directions, or only client->target / target->client. */
+export type BlackholeDirection = 'both' | 'toTarget' | 'toClient';
+
 export interface ProxyStats {
   /** Connections accepted from clients (including ones reset while blocked). */
   accepted: number;
@@ -30,13 +33,16 @@ export interface ProxyStats {
 export interface Proxy {
   readonly port: number;
   readonly state: ProxyState;
+  /** While state is 'blackhole': which direction is swallowed. */
+  readonly direction: BlackholeDirection;
   /** Destroys every open connection and resets new ones on arrival until `unblock()`. */
   block(): void;
   /** Back to forwarding for new connections; connections that were blackholed are destroyed
    * (bytes were lost, so the stream cannot be resumed). */
   unblock(): void;
-  /** Keeps accepting and keeps connections open, but forwards nothing in either direction. */
-  blackhole(): void;
+  /** Keeps accepting and keeps connections open, but forwards nothing in `direction` (default
+   * both; a one-way blackhole still connects new clients to the target). */
+  blackhole(direction?: BlackholeDirection): void;
   /** Destroys every open connection once; new ones are handled per the current state. */
   cutConnections(): void;
   stats(): ProxyStats;
@@ -51,6 +57,9 @@ interface Pair {
 export function startProxy(opts: ProxyOptions): Promise<Proxy> {
   const pairs = new Set<Pair>();
   let state: ProxyState = 'forwarding';
+  let direction: BlackholeDirection = 'both';
+  const passes = (dir: 'toTarget' | 'toClient'): boolean =>
+    state === 'forwarding' || (state === 'blackhole' && direction !== 'both' && direction !== dir);
   const stats: ProxyStats = { accepted: 0, refused: 0, active: 0, bytesToTarget: 0, bytesToClient: 0, bytesDropped: 0 };
 
   const destroyPair = (p: Pair): void => {
@@ -74,20 +83,20 @@ export function startProxy(opts: ProxyOptions): Promise<Proxy> {
     client.once('close', () => destroyPair(pair));
     // Data is read in every state; the current state decides whether it is forwarded.
     client.on('data', (chunk: Buffer) => {
-      if (state === 'forwarding' && pair.upstream !== null) {
+      if (passes('toTarget') && pair.upstream !== null) {
         stats.bytesToTarget += chunk.length;
         pair.upstream.write(chunk);
       } else {
         stats.bytesDropped += chunk.length;
       }
     });
-    if (state === 'blackhole') return;
+    if (state === 'blackhole' && direction === 'both') return;
     const upstream = net.connect({ host: opts.target.host, port: opts.target.port });
     pair.upstream = upstream;
     upstream.on('error', () => destroyPair(pair));
     upstream.once('close', () => destroyPair(pair));
     upstream.on('data', (chunk: Buffer) => {
-      if (state === 'forwarding') {
+      if (passes('toClient')) {
         stats.bytesToClient += chunk.length;
         client.write(chunk);
       } else {
@@ -113,6 +122,9 @@ export function startProxy(opts: ProxyOptions): Promise<Proxy> {
         get state() {
           return state;
         },
+        get direction() {
+          return direction;
+        },
         block() {
           state = 'blocked';
           cutAll();
@@ -121,8 +133,9 @@ export function startProxy(opts: ProxyOptions): Promise<Proxy> {
           if (state === 'blackhole') cutAll();
           state = 'forwarding';
         },
-        blackhole() {
+        blackhole(dir: BlackholeDirection = 'both') {
           state = 'blackhole';
+          direction = dir;
         },
         cutConnections: cutAll,
         stats: () => ({ ...stats, active: pairs.size }),

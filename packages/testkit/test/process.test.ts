@@ -25,12 +25,13 @@ function procState(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
 }
 
-async function pollUntil(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+// Bounded polling of another OS process's state, which nothing can push to us.
+async function pollUntil(check: () => boolean, what: string, rounds = 500): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`expected ${what} within 2 s`);
+  throw new Error(`expected ${what} within ${rounds * 10} ms`);
 }
 
 describe('ManagedProcess', () => {
@@ -120,4 +121,30 @@ describe('ManagedProcess', () => {
     const err = await p.waitForLine(/x/, 1_000).catch((e: unknown) => e);
     expect(TestkitError.isInstance(err) && err.code).toBe('PROCESS_EXITED');
   });
+});
+
+describe('straggler cleanup', () => {
+  const PARENT = fileURLToPath(new URL('./fixtures/parent.ts', import.meta.url));
+
+  function alive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return procState(pid) !== 'Z'; // a dead child not yet reaped by its new parent
+    } catch {
+      return false;
+    }
+  }
+
+  for (const how of ['exit', 'sigterm'] as const) {
+    it(`kills live children when the parent ends by ${how}`, async () => {
+      const parent = new ManagedProcess({ command: process.execPath, args: ['--import', 'tsx', PARENT, how] });
+      started.push(parent);
+      const { match } = await parent.waitForLine(/^child (\d+)$/, 15_000);
+      const childPid = Number(match[1]);
+      if (how === 'sigterm') parent.kill('SIGTERM');
+      const status = await parent.exited;
+      expect(how === 'exit' ? status.code : status.signal).toBe(how === 'exit' ? 0 : 'SIGTERM');
+      await pollUntil(() => !alive(childPid), `child ${childPid} to be gone`);
+    });
+  }
 });

@@ -139,6 +139,22 @@ describe('startProxy', () => {
     await d.waitFor('ok');
   });
 
+  it('a one-way blackhole drops only the chosen direction', async () => {
+    const proxy = await proxyTo(await echoServer());
+    const c = await connect(proxy.port);
+    proxy.blackhole('toClient');
+    expect(proxy.direction).toBe('toClient');
+    c.socket.write('echo-me');
+    // The target gets the bytes (counted toTarget) and its echo is swallowed.
+    for (let i = 0; i < 500 && proxy.stats().bytesDropped < 7; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxy.stats()).toMatchObject({ bytesToTarget: 7, bytesToClient: 0, bytesDropped: 7 });
+    expect(c.received()).toBe('');
+    const fresh = await connect(proxy.port);
+    fresh.socket.write('xy');
+    for (let i = 0; i < 500 && proxy.stats().bytesDropped < 9; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(proxy.stats()).toMatchObject({ bytesToTarget: 9, bytesDropped: 9 });
+  });
+
   it('closes the client when the target refuses', async () => {
     const proxy = await proxyTo(1); // nothing listens on port 1 of loopback
     const c = await connect(proxy.port);

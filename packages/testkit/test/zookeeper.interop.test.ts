@@ -1,7 +1,8 @@
 // Smoke test against real ZooKeeper 3.8: a 3-node ensemble elects, the AdminServer agrees, and
 // kill -9 of the leader yields a new leader among the survivors.
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePorts, startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '../src/index.js';
+import { existsSync } from 'node:fs';
+import { TestkitError, freePorts, startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '../src/index.js';
 
 const zk = await zookeeperGate();
 
@@ -55,6 +56,18 @@ describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
     await mixed.restart(follower);
     await mixed.waitFor((m) => m.get(follower) === 'follower' && m.get(leader) === 'leader', 25_000);
   }, 60_000);
+
+  it('reports a JVM that dies on its own, and stop() leaves no process or dir behind', async () => {
+    const bad = await startZooKeeperEnsemble({ size: 1, extraConfig: { initLimit: 'not-a-number' } });
+    try {
+      const err = await bad.waitFor(() => false, 25_000).catch((e: unknown) => e);
+      expect(TestkitError.isInstance(err) && err.code).toBe('PROCESS_EXITED');
+    } finally {
+      await bad.stop();
+    }
+    expect(bad.nodes.get(1)?.process?.running).toBe(false);
+    if (process.env.ZKVOTE_KEEP_DIRS !== '1') expect(existsSync(bad.dir)).toBe(false);
+  }, 30_000);
 });
 
 if (!zk.ok) it.skip(`ZooKeeper interop: ${zk.reason}`, () => undefined);
