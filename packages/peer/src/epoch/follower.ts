@@ -1,0 +1,219 @@
+// The learner's side of epoch establishment: connect to the leader's quorum port (retrying
+// once a tick while it is not yet leading), announce sid/acceptedEpoch/lastZxid, persist the
+// proposed epoch, ack, persist it as current once established, then answer heartbeats.
+
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import type { TimerHandle } from '../clock.js';
+import { QuorumChannel } from './channel.js';
+import type { EpochContext } from './context.js';
+import { RejectReason, type LearnerRole, type QuorumMessage } from './messages.js';
+
+export type FollowerPhase = 'connecting' | 'handshake' | 'acked' | 'established' | 'stopped';
+
+export interface QuorumEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Opens a connection to a leader's quorum port; replaced by tests and by TLS setups. */
+export type QuorumConnector = (endpoint: QuorumEndpoint) => net.Socket;
+
+export const tcpConnector: QuorumConnector = ({ host, port }) => net.connect({ host, port });
+
+export interface FollowerEvents {
+  established: [epoch: bigint];
+  /** The session is over (leader silent, connection dropped, rejected, initLimit passed). */
+  lost: [reason: string];
+}
+
+export interface FollowerOptions {
+  readonly leader: bigint;
+  readonly role: LearnerRole;
+  /** Quorum addresses of the leader, tried in turn. */
+  readonly endpoints: readonly QuorumEndpoint[];
+  readonly connect?: QuorumConnector;
+}
+
+export class FollowerSession extends EventEmitter<FollowerEvents> {
+  private phase: FollowerPhase = 'connecting';
+  private channel: QuorumChannel | null = null;
+  private initTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private silenceTimer: TimerHandle | undefined;
+  private attempt = 0;
+  private established: bigint | null = null;
+  /** The epoch ESTABLISHED named, set before it is persisted so heartbeats are answered meanwhile. */
+  private confirmedEpoch: bigint | null = null;
+  private lastHeardAt: number | null = null;
+
+  constructor(
+    private readonly ctx: EpochContext,
+    private readonly options: FollowerOptions,
+  ) {
+    super();
+  }
+
+  get state(): FollowerPhase {
+    return this.phase;
+  }
+
+  get leader(): bigint {
+    return this.options.leader;
+  }
+
+  /** The epoch the leader established with us, null until then. */
+  get epoch(): bigint | null {
+    return this.established;
+  }
+
+  get lastHeard(): number | null {
+    return this.lastHeardAt;
+  }
+
+  start(): void {
+    const { clock, tickTime, initLimit } = this.ctx;
+    if (this.options.endpoints.length === 0) {
+      queueMicrotask(() => this.fail(`no quorum address known for leader ${this.options.leader}`));
+      return;
+    }
+    this.initTimer = clock.setTimeout(() => {
+      if (this.phase !== 'established') this.fail(`leader ${this.options.leader} not established within initLimit (${initLimit} ticks)`);
+    }, tickTime * initLimit);
+    this.connect();
+  }
+
+  stop(reason: string): void {
+    if (this.phase === 'stopped') return;
+    this.phase = 'stopped';
+    const { clock } = this.ctx;
+    clock.clearTimeout(this.initTimer);
+    clock.clearTimeout(this.retryTimer);
+    clock.clearTimeout(this.silenceTimer);
+    this.channel?.close(reason);
+    this.channel = null;
+  }
+
+  private fail(reason: string): void {
+    if (this.phase === 'stopped') return;
+    this.stop(reason);
+    this.ctx.logger.warn('leaving leader', { leader: this.options.leader.toString(), reason });
+    this.emit('lost', reason);
+  }
+
+  private connect(): void {
+    const endpoints = this.options.endpoints;
+    const endpoint = endpoints[this.attempt % endpoints.length] as QuorumEndpoint;
+    this.attempt += 1;
+    this.phase = 'connecting';
+    const socket = (this.options.connect ?? tcpConnector)(endpoint);
+    const channel = new QuorumChannel(socket);
+    this.channel = channel;
+    socket.once('connect', () => {
+      if (this.channel !== channel) return;
+      this.phase = 'handshake';
+      channel.send({
+        type: 'FOLLOWERINFO',
+        role: this.options.role,
+        sid: this.ctx.myid,
+        acceptedEpoch: this.ctx.store.acceptedEpoch,
+        lastZxid: this.ctx.lastZxid(),
+      });
+    });
+    channel.on('message', (msg) => void this.onMessage(channel, msg));
+    channel.on('close', (reason) => {
+      if (this.channel !== channel || this.phase === 'stopped') return;
+      this.channel = null;
+      if (this.phase === 'connecting' || this.phase === 'handshake') this.retry(reason);
+      else this.fail(`connection to leader dropped (${reason})`);
+    });
+  }
+
+  /** Before any epoch was exchanged the leader may simply not be leading yet: try again next tick. */
+  private retry(reason: string): void {
+    this.ctx.logger.debug('leader quorum port not ready, retrying', { leader: this.options.leader.toString(), reason });
+    this.phase = 'connecting';
+    this.retryTimer = this.ctx.clock.setTimeout(() => {
+      if (this.phase === 'connecting') this.connect();
+    }, this.ctx.tickTime);
+  }
+
+  private async onMessage(channel: QuorumChannel, msg: QuorumMessage): Promise<void> {
+    if (this.channel !== channel) return;
+    this.heard();
+    switch (msg.type) {
+      case 'REJECT':
+        if (msg.reason === RejectReason.NOT_LEADING && this.phase === 'handshake') {
+          channel.close('leader not leading yet');
+          return;
+        }
+        this.fail(`leader rejected us: ${RejectReason[msg.reason] ?? msg.reason}`);
+        return;
+      case 'NEWEPOCH':
+        if (this.phase !== 'handshake' || msg.leader !== this.options.leader) break;
+        await this.onNewEpoch(channel, msg.epoch);
+        return;
+      case 'ESTABLISHED':
+        if (this.phase !== 'acked') break;
+        await this.onEstablished(msg.epoch);
+        return;
+      case 'PING':
+        if (this.phase !== 'established' || msg.epoch !== this.confirmedEpoch) break;
+        channel.send({ type: 'PONG', seq: msg.seq });
+        return;
+      default:
+        break;
+    }
+    this.fail(`unexpected ${msg.type} from leader while ${this.phase}`);
+  }
+
+  private async onNewEpoch(channel: QuorumChannel, epoch: bigint): Promise<void> {
+    const { store } = this.ctx;
+    if (epoch < store.acceptedEpoch) {
+      this.fail(`leader proposed epoch ${epoch}, below our acceptedEpoch ${store.acceptedEpoch}`);
+      return;
+    }
+    this.phase = 'acked';
+    try {
+      if (epoch > store.acceptedEpoch) await store.setAcceptedEpoch(epoch);
+    } catch (e) {
+      this.fail(`cannot persist acceptedEpoch ${epoch}: ${(e as Error).message}`);
+      return;
+    }
+    if (this.channel !== channel) return;
+    channel.send({ type: 'ACKEPOCH', epoch, currentEpoch: store.currentEpoch, lastZxid: this.ctx.lastZxid() });
+  }
+
+  private async onEstablished(epoch: bigint): Promise<void> {
+    const { store } = this.ctx;
+    if (epoch !== store.acceptedEpoch) {
+      this.fail(`leader established epoch ${epoch}, expected the acked ${store.acceptedEpoch}`);
+      return;
+    }
+    this.phase = 'established';
+    this.confirmedEpoch = epoch;
+    try {
+      if (store.currentEpoch !== epoch) await store.setCurrentEpoch(epoch);
+    } catch (e) {
+      this.fail(`cannot persist currentEpoch ${epoch}: ${(e as Error).message}`);
+      return;
+    }
+    if (this.phase !== 'established') return;
+    this.established = epoch;
+    this.ctx.clock.clearTimeout(this.initTimer);
+    this.heard();
+    this.ctx.logger.info('following established leader', { leader: this.options.leader.toString(), epoch: epoch.toString() });
+    this.emit('established', epoch);
+  }
+
+  /** Any message from the leader re-arms the syncLimit watchdog (once established). */
+  private heard(): void {
+    const { clock, tickTime, syncLimit } = this.ctx;
+    this.lastHeardAt = clock.now();
+    if (this.phase !== 'established') return;
+    clock.clearTimeout(this.silenceTimer);
+    this.silenceTimer = clock.setTimeout(() => {
+      this.fail(`leader silent for syncLimit (${syncLimit} ticks)`);
+    }, tickTime * syncLimit);
+  }
+}

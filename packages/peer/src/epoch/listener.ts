@@ -1,0 +1,126 @@
+// The quorum port (server.N's second port): bound for the peer's whole life, it reads one
+// FOLLOWERINFO per connection within a deadline and hands the connection to the active leader
+// session, or refuses it. Floods, garbage and slow handshakes cost only the offending socket.
+
+import net from 'node:net';
+import type { Clock, Logger } from '../clock.js';
+import { PeerError } from '../errors.js';
+import { QuorumChannel } from './channel.js';
+import { RejectReason, type QuorumMessage } from './messages.js';
+
+export type FollowerInfo = Extract<QuorumMessage, { type: 'FOLLOWERINFO' }>;
+export type LearnerHandler = (channel: QuorumChannel, info: FollowerInfo) => void;
+
+export interface QuorumListenerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A connection must send its FOLLOWERINFO within this time. */
+  readonly handshakeTimeoutMs: number;
+  /** Connections still in their handshake; beyond this, new connections are dropped at once. */
+  readonly maxPendingHandshakes?: number;
+  /** Open connections in total (net.Server.maxConnections). */
+  readonly maxConnections?: number;
+  /** For TLS: wraps server creation (defaults to plain TCP). */
+  readonly createServer?: (onConnection: (socket: net.Socket) => void) => net.Server;
+}
+
+export interface QuorumListenerStats {
+  accepted: number;
+  rejectedHandshakes: number;
+  droppedForLoad: number;
+}
+
+export class QuorumListener {
+  private server: net.Server | null = null;
+  private handler: LearnerHandler | null = null;
+  private readonly pending = new Set<QuorumChannel>();
+  private readonly open = new Set<net.Socket>();
+  readonly stats: QuorumListenerStats = { accepted: 0, rejectedHandshakes: 0, droppedForLoad: 0 };
+
+  constructor(private readonly options: QuorumListenerOptions) {}
+
+  async listen(): Promise<{ host: string; port: number }> {
+    const { host, port } = this.options;
+    const server = this.options.createServer
+      ? this.options.createServer((s) => this.onConnection(s))
+      : net.createServer((s) => this.onConnection(s));
+    server.maxConnections = this.options.maxConnections ?? 256;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException): void => {
+        reject(new PeerError('LISTEN_FAILED', `expected to listen on quorum port ${host}:${port}, got ${e.code ?? e.message}`, { cause: e }));
+      };
+      server.once('error', onError);
+      server.listen({ host, port, exclusive: true }, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    server.on('error', (e) => this.options.logger.error('quorum port error', { error: String(e) }));
+    this.server = server;
+    return this.address() as { host: string; port: number };
+  }
+
+  address(): { host: string; port: number } | null {
+    const a = this.server?.address();
+    if (a === null || a === undefined || typeof a === 'string') return null;
+    return { host: a.address, port: a.port };
+  }
+
+  /** Sets (or clears) who receives learners; without one, learners are told NOT_LEADING. */
+  setHandler(handler: LearnerHandler | null): void {
+    this.handler = handler;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    this.handler = null;
+    for (const channel of this.pending) channel.close('listener closing');
+    for (const socket of this.open) socket.destroy();
+    if (server === null) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const { clock, logger, handshakeTimeoutMs } = this.options;
+    socket.on('error', () => {});
+    if (this.server === null || this.pending.size >= (this.options.maxPendingHandshakes ?? 32)) {
+      this.stats.droppedForLoad += 1;
+      socket.destroy();
+      return;
+    }
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
+    const channel = new QuorumChannel(socket);
+    this.pending.add(channel);
+    const timer = clock.setTimeout(() => channel.close(`no FOLLOWERINFO within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
+    const done = (): void => {
+      clock.clearTimeout(timer);
+      this.pending.delete(channel);
+      channel.removeAllListeners();
+    };
+    channel.on('close', (reason) => {
+      if (!this.pending.has(channel)) return;
+      done();
+      this.stats.rejectedHandshakes += 1;
+      logger.debug('quorum port: dropped connection before handshake', { remote: channel.remote, reason });
+    });
+    channel.on('message', (msg) => {
+      done();
+      if (msg.type !== 'FOLLOWERINFO') {
+        this.stats.rejectedHandshakes += 1;
+        channel.close(`expected FOLLOWERINFO first, got ${msg.type}`);
+        return;
+      }
+      this.stats.accepted += 1;
+      const handler = this.handler;
+      if (handler === null) {
+        channel.sendAndClose({ type: 'REJECT', reason: RejectReason.NOT_LEADING }, 'not leading');
+        return;
+      }
+      handler(channel, msg);
+    });
+  }
+}
