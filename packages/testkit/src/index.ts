@@ -17,6 +17,7 @@ export {
   DEFAULT_ZK_CLASSPATH,
   type ZooKeeperAvailability,
 } from './zookeeper/available.js';
+export { serverLine, serverLines, zooCfgText, type ServerEntry, type ZooCfgInput } from './zookeeper/config.js';
 export { fourLetterWord, parseSrvrMode, adminCommand, type ZkMode } from './zookeeper/fourletter.js';
 export {
   startZooKeeperEnsemble,

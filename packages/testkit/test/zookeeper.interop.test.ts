@@ -38,11 +38,18 @@ describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
     expect(rss).toBeGreaterThan(0);
   }, 60_000);
 
-  it('writes extra (non-ZooKeeper) members into every zoo.cfg and starts nodes on demand', async () => {
+  it('writes extra (non-ZooKeeper) members and observers into every zoo.cfg and starts nodes on demand', async () => {
     const [quorumPort, electionPort] = (await freePorts(2)) as [number, number];
-    mixed = await startZooKeeperEnsemble({ size: 2, extraServers: [{ sid: 3, quorumPort, electionPort }], start: [1] });
-    expect(mixed.serverLines()[2]).toBe(`server.3=127.0.0.1:${quorumPort}:${electionPort}`);
-    // Alone, sid 1 cannot reach a quorum of 3: it stays LOOKING and does not serve.
+    mixed = await startZooKeeperEnsemble({
+      size: 3,
+      observers: [3],
+      extraServers: [{ sid: 4, quorumPort, electionPort }],
+      start: [1, 3],
+    });
+    const lines = mixed.serverLines();
+    expect(lines[2]).toMatch(/^server\.3=127\.0\.0\.1:\d+:\d+:observer$/);
+    expect(lines[3]).toBe(`server.4=127.0.0.1:${quorumPort}:${electionPort}`);
+    // Voters are 1, 2 and the absent 4: sid 1 alone (plus an observer) has no quorum.
     await mixed.waitForLog(1, /LOOKING/, 20_000);
     expect(await mixed.mode(1)).toBeNull();
     expect(await mixed.mode(2)).toBeNull();
@@ -50,6 +57,7 @@ describe.skipIf(!zk.ok)('ZooKeeper 3.8 ensemble (real JVMs)', () => {
     await mixed.start(2);
     const leader = await mixed.waitForLeader(25_000);
     expect([1, 2]).toContain(leader);
+    expect((await mixed.modes()).get(3)).toBe('observer');
     expect(await mixed.fourLetter(leader, 'mntr')).toMatch(/zk_server_state\s+leader/);
 
     const follower = leader === 1 ? 2 : 1;

@@ -9,15 +9,11 @@ import { freePorts } from '../ports.js';
 import { ManagedProcess, type LineMatch } from '../process.js';
 import { tempDir, keepDirs } from '../temp.js';
 import { zookeeperAvailable } from './available.js';
+import { serverLines, zooCfgText, type ServerEntry } from './config.js';
 import { adminCommand, fourLetterWord, parseSrvrMode, type ZkMode } from './fourletter.js';
 
-export interface ExtraServer {
-  sid: number;
-  host?: string;
-  quorumPort: number;
-  electionPort: number;
-  type?: 'participant' | 'observer';
-}
+/** A member this ensemble writes into zoo.cfg but does not launch (e.g. a zkvote server). */
+export type ExtraServer = ServerEntry;
 
 export interface EnsembleOptions {
   /** Number of ZooKeeper nodes, sids 1..size (ignored when `sids` is given). Default 3. */
@@ -143,34 +139,22 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
     });
   });
 
-  const serverLines = (): string[] => {
-    const members: Array<{ sid: number; host: string; q: number; e: number; observer: boolean }> = [
-      ...[...nodes.values()].map((n) => ({ sid: n.sid, host: '127.0.0.1', q: n.quorumPort, e: n.electionPort, observer: n.type === 'observer' })),
-      ...extras.map((x) => ({ sid: x.sid, host: x.host ?? '127.0.0.1', q: x.quorumPort, e: x.electionPort, observer: x.type === 'observer' })),
-    ];
-    members.sort((a, b) => a.sid - b.sid);
-    return members.map((m) => `server.${m.sid}=${m.host}:${m.q}:${m.e}${m.observer ? ':observer' : ''}`);
-  };
-
-  const cfgText = (n: MutableNode): string => {
-    const lines = [
-      `tickTime=${opts.tickTime ?? 2000}`,
-      `initLimit=${opts.initLimit ?? 10}`,
-      `syncLimit=${opts.syncLimit ?? 5}`,
-      `dataDir=${path.join(n.dir, 'data')}`,
-      `clientPort=${n.clientPort}`,
-      'clientPortAddress=127.0.0.1',
-      '4lw.commands.whitelist=*',
-      'admin.enableServer=true',
-      'admin.serverAddress=127.0.0.1',
-      `admin.serverPort=${n.adminPort}`,
-      ...(n.type === 'observer' ? ['peerType=observer'] : []),
-      ...Object.entries(opts.extraConfig ?? {}).map(([k, v]) => `${k}=${v}`),
-      ...serverLines(),
-      '',
-    ];
-    return lines.join('\n');
-  };
+  const members = (): ServerEntry[] => [
+    ...[...nodes.values()].map((n) => ({ sid: n.sid, quorumPort: n.quorumPort, electionPort: n.electionPort, type: n.type })),
+    ...extras,
+  ];
+  const cfgText = (n: MutableNode): string =>
+    zooCfgText({
+      dataDir: path.join(n.dir, 'data'),
+      clientPort: n.clientPort,
+      adminPort: n.adminPort,
+      servers: members(),
+      observer: n.type === 'observer',
+      tickTime: opts.tickTime,
+      initLimit: opts.initLimit,
+      syncLimit: opts.syncLimit,
+      extraConfig: opts.extraConfig,
+    });
 
   for (const n of nodes.values()) {
     await mkdir(path.join(n.dir, 'data'), { recursive: true });
@@ -248,7 +232,7 @@ export async function startZooKeeperEnsemble(opts: EnsembleOptions = {}): Promis
   const ensemble: Ensemble = {
     dir: root,
     nodes: nodes as ReadonlyMap<number, EnsembleNode>,
-    serverLines,
+    serverLines: () => serverLines(members()),
     start,
     kill,
     async restart(sid) {
