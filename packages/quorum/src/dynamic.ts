@@ -24,6 +24,8 @@ export interface BuildOptions extends MembershipOptions {
   trimValues?: boolean;
   /** Version to use when the entries carry none. */
   version?: bigint;
+  /** Where to blame a membership error when there is no server line (zoo.cfg: standaloneEnabled). */
+  blameEmpty?: PropertyEntry | undefined;
 }
 
 export interface BuiltVerifier {
@@ -108,7 +110,7 @@ export function buildVerifier(all: readonly PropertyEntry[], options: BuildOptio
       const e = lineOf.server.get(sid);
       if (e) return where(e);
     }
-    return { file };
+    return options.blameEmpty ? where(options.blameEmpty) : { file };
   };
   const warnings = checkMembership(verifier, options.standaloneEnabled ?? true, blame);
   return { verifier, warnings };

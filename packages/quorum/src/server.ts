@@ -51,7 +51,7 @@ export function parseServerSpec(
   const clientText = serverClient[1];
   if (clientText !== undefined) {
     const parts = hostAndPort(clientText, fail);
-    if (parts.length > 2) fail('BAD_SERVER_SPEC', `client part ${WRONG_FORMAT.slice(-21)}, got ${show(clientText)}`);
+    if (parts.length > 2) fail('BAD_SERVER_SPEC', `expected client part [clientHost:]clientPort, got ${show(clientText)}`);
     const host = parts.length === 2 ? (parts[0] as string) : '0.0.0.0';
     clientAddress = { host: javaHostString(host), port: parsePort(parts[parts.length - 1] as string, host, fail) };
   }

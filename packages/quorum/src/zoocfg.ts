@@ -88,8 +88,9 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
     entries.delete(key);
     entries.set(key, { key, value: e.value.trim(), line: e.line });
   }
-  const at = (e: PropertyEntry | undefined) => ({ file, line: e?.line, key: e?.key });
-  const fail = (code: QuorumConfigErrorCode, e: PropertyEntry | undefined, detail: string): never => {
+  const at = (e: PropertyEntry | string | undefined) =>
+    typeof e === 'string' ? { file, line: undefined, key: e } : { file, line: e?.line, key: e?.key };
+  const fail = (code: QuorumConfigErrorCode, e: PropertyEntry | string | undefined, detail: string): never => {
     throw new QuorumConfigError(code, detail, at(e));
   };
   const get = (key: string): PropertyEntry | undefined => entries.get(key);
@@ -125,7 +126,7 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
   }
 
   const dataDirEntry = get('dataDir');
-  if (!dataDirEntry || dataDirEntry.value === '') fail('MISSING_SETTING', dataDirEntry, 'expected dataDir to be set');
+  if (!dataDirEntry || dataDirEntry.value === '') fail('MISSING_SETTING', dataDirEntry ?? 'dataDir', 'expected dataDir to be set');
   const dataDir = (dataDirEntry as PropertyEntry).value;
   const tickTime = int('tickTime', 3000);
   if (tickTime === 0) fail('MISSING_SETTING', get('tickTime'), 'expected a non-zero tickTime');
@@ -167,12 +168,13 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
       backwardCompatible: true,
       standaloneEnabled,
       multiAddressEnabled,
+      blameEmpty: get('standaloneEnabled'),
     });
     verifier = built.verifier;
     for (const message of built.warnings) warnings.push({ file, line: undefined, key: undefined, message });
     if (verifier.votingMembers.size > 1) {
       for (const key of ['initLimit', 'syncLimit']) {
-        if (int(key, 0) === 0) fail('MISSING_SETTING', get(key), `expected ${key} to be set (non-zero) for a ${verifier.votingMembers.size}-participant ensemble`);
+        if (int(key, 0) === 0) fail('MISSING_SETTING', get(key) ?? key, `expected ${key} to be set (non-zero) for a ${verifier.votingMembers.size}-participant ensemble`);
       }
     }
     verifier = applyStaticClientPort(verifier, options.myid, clientPortRaw, clientPortAddress);
