@@ -137,10 +137,9 @@ export function parse(payload: Uint8Array): ParsedNotification {
   const leader = dv.getBigInt64(4);
   const zxid = dv.getBigInt64(12);
   const electionEpoch = dv.getBigInt64(20);
-  const base = { state, leader, zxid, electionEpoch };
 
   if (cap === LEGACY28_LENGTH) {
-    return { ...base, peerEpoch: zxid >> 32n, version: 0, config: null, layout: 'legacy28', ignoredBytes: 0 };
+    return result(state, leader, zxid, electionEpoch, zxid >> 32n, 0, null, 'legacy28', 0);
   }
   if (cap < V0_40_LENGTH) {
     throw new WireError(
@@ -149,13 +148,11 @@ export function parse(payload: Uint8Array): ParsedNotification {
     );
   }
   const peerEpoch = dv.getBigInt64(28);
-  if (cap === V0_40_LENGTH) {
-    return { ...base, peerEpoch, version: 0, config: null, layout: 'v0-40', ignoredBytes: 0 };
-  }
+  if (cap === V0_40_LENGTH) return result(state, leader, zxid, electionEpoch, peerEpoch, 0, null, 'v0-40', 0);
 
   const version = dv.getInt32(36);
   if (version <= 1) {
-    return { ...base, peerEpoch, version, config: null, layout: 'extended', ignoredBytes: cap - V0_40_LENGTH };
+    return result(state, leader, zxid, electionEpoch, peerEpoch, version, null, 'extended', cap - V0_40_LENGTH);
   }
   if (cap < V2_HEADER_LENGTH) {
     throw new WireError(
@@ -178,7 +175,22 @@ export function parse(payload: Uint8Array): ParsedNotification {
     );
   }
   const config = payload.slice(V2_HEADER_LENGTH, end);
-  return { ...base, peerEpoch, version, config, layout: 'v2', ignoredBytes: cap - end };
+  return result(state, leader, zxid, electionEpoch, peerEpoch, version, config, 'v2', cap - end);
+}
+
+// One constructor keeps every ParsedNotification the same shape (cheaper for V8 than spreads).
+function result(
+  state: number,
+  leader: bigint,
+  zxid: bigint,
+  electionEpoch: bigint,
+  peerEpoch: bigint,
+  version: number,
+  config: Uint8Array | null,
+  layout: NotificationLayout,
+  ignoredBytes: number,
+): ParsedNotification {
+  return { state, leader, zxid, electionEpoch, peerEpoch, version, config, layout, ignoredBytes };
 }
 
 /** `parse` without exceptions. Only WireErrors can occur; anything else is rethrown as a bug. */
