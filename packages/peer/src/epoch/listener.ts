@@ -68,6 +68,11 @@ export class QuorumListener {
     return { host: a.address, port: a.port };
   }
 
+  /** Connections that have not sent their FOLLOWERINFO yet. */
+  get pendingHandshakes(): number {
+    return this.pending.size;
+  }
+
   /** Sets (or clears) who receives learners; without one, learners are told NOT_LEADING. */
   setHandler(handler: LearnerHandler | null): void {
     this.handler = handler;
