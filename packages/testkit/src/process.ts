@@ -3,6 +3,8 @@
 // is SIGKILLed when this Node process exits, so a failed test cannot leak servers.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import type { Writable } from 'node:stream';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { TestkitError } from './errors.js';
 
@@ -17,6 +19,8 @@ export interface SpawnOptions {
   maxLines?: number;
   /** Used in error messages. Default: the command's basename. */
   name?: string;
+  /** 'pipe' exposes `stdin` for writing; default 'ignore'. */
+  stdin?: 'ignore' | 'pipe';
 }
 
 export interface OutputLine {
@@ -24,6 +28,8 @@ export interface OutputLine {
   readonly seq: number;
   readonly stream: 'stdout' | 'stderr';
   readonly text: string;
+  /** performance.now() when the line arrived (for benchmarks; tests should not assert on it). */
+  readonly at: number;
 }
 
 export interface ExitStatus {
@@ -73,6 +79,8 @@ export class ManagedProcess {
   readonly logFile: string | undefined;
   /** Resolves once the child has exited (never rejects; a spawn failure reads as code null). */
   readonly exited: Promise<ExitStatus>;
+  /** performance.now() at spawn. */
+  readonly spawnedAt: number;
 
   #child: ChildProcess;
   #lines: OutputLine[] = [];
@@ -93,8 +101,10 @@ export class ManagedProcess {
     const child = spawn(opts.command, [...(opts.args ?? [])], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
+    this.spawnedAt = performance.now();
+    child.stdin?.on('error', () => undefined); // EPIPE after the child exits is not our failure
     this.#child = child;
     this.pid = child.pid ?? -1;
     live.add(this);
@@ -128,6 +138,11 @@ export class ManagedProcess {
   /** The exit status once exited, else null. */
   get exitStatus(): ExitStatus | null {
     return this.#exit;
+  }
+
+  /** The child's stdin when spawned with `stdin: 'pipe'`, else null. */
+  get stdin(): Writable | null {
+    return this.#child.stdin;
   }
 
   get running(): boolean {
@@ -184,6 +199,19 @@ export class ManagedProcess {
         },
       };
       this.#waiters.add(waiter);
+    });
+  }
+
+  /** `exited`, but rejects with TIMEOUT (and leaves the process running) after `timeoutMs`. */
+  waitForExit(timeoutMs: number): Promise<ExitStatus> {
+    return new Promise<ExitStatus>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new TestkitError('TIMEOUT', `${this.name}: expected the process to exit within ${timeoutMs} ms, but pid ${this.pid} is still running; last lines:\n${this.output(15)}`));
+      }, timeoutMs);
+      void this.exited.then((status) => {
+        clearTimeout(timer);
+        resolve(status);
+      });
     });
   }
 
@@ -250,7 +278,7 @@ export class ManagedProcess {
   }
 
   #push(stream: 'stdout' | 'stderr', text: string): void {
-    const line: OutputLine = { seq: this.#nextSeq++, stream, text };
+    const line: OutputLine = { seq: this.#nextSeq++, stream, text, at: performance.now() };
     this.#lines.push(line);
     if (this.#lines.length > this.#maxLines) this.#lines.splice(0, this.#lines.length - this.#maxLines);
     for (const w of this.#waiters) {

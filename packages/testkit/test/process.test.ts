@@ -114,6 +114,18 @@ describe('ManagedProcess', () => {
     expect(log).toContain('err line\n');
   });
 
+  it('pipes stdin when asked and waits for the exit with a bound', async () => {
+    const p = new ManagedProcess({ command: process.execPath, args: [CHILD, 'cat'], stdin: 'pipe' });
+    started.push(p);
+    p.stdin?.write('abc\n');
+    await p.waitForLine(/^ABC$/, 5_000);
+    const err = await p.waitForExit(20).catch((e: unknown) => e);
+    expect(TestkitError.isInstance(err) && err.code).toBe('TIMEOUT');
+    p.stdin?.end();
+    expect(await p.waitForExit(5_000)).toEqual({ code: 0, signal: null });
+    expect(child('lines').stdin).toBeNull();
+  });
+
   it('reports a spawn failure through exited and waitForLine', async () => {
     const p = new ManagedProcess({ command: '/nonexistent/zkvote-binary' });
     started.push(p);
