@@ -51,6 +51,8 @@ export class Net {
   readonly nodes = new Map<bigint, Node>();
   readonly queue: Msg[] = [];
   readonly timeline: string[] = [];
+  /** Every notification any core asked to send, delivered or not. */
+  readonly sent: { from: bigint; to: bigint; n: ElectionNotification; at: number }[] = [];
   readonly verifier: QuorumVerifier;
   readonly lastSeen: QuorumVerifier | null;
   /** Pairs "a-b" (a < b) with a live election connection. */
@@ -164,12 +166,30 @@ export class Net {
     throw new Error('deliverAll did not settle');
   }
 
+  /** Hand a notification straight to a core, as if it had come over the connection from `from`. */
+  inject(from: bigint, to: bigint, n: ElectionNotification): void {
+    const node = this.node(to);
+    this.note(`${from}=>${to} ${describe(n)} (injected)`);
+    this.apply(node, this.core(to).receive(from, n));
+  }
+
+  lastSent(from: bigint, to: bigint): ElectionNotification | undefined {
+    return this.sent.filter((s) => s.from === from && s.to === to).at(-1)?.n;
+  }
+
+  /** Drop queued messages and send-slot contents matching from/to. */
   drop(from?: bigint, to?: bigint): number {
     let dropped = 0;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const m = this.queue[i] as Msg;
       if ((from === undefined || m.from === from) && (to === undefined || m.to === to)) {
         this.queue.splice(i, 1);
+        dropped++;
+      }
+    }
+    for (const [key, m] of this.slots) {
+      if ((from === undefined || m.from === from) && (to === undefined || m.to === to)) {
+        this.slots.delete(key);
         dropped++;
       }
     }
@@ -232,6 +252,7 @@ export class Net {
 
   private send(node: Node, to: bigint, n: ElectionNotification): void {
     const from = node.spec.sid;
+    this.sent.push({ from, to, n, at: this.now });
     const m = { from, to, payload: buildMsg(n, node.spec.layout) };
     if (to === from || this.links.has(linkKey(from, to))) this.queue.push(m);
     else if (this.nodes.has(to)) this.slots.set(`${from}>${to}`, m);

@@ -9,6 +9,7 @@
 //   expect 1 clock=2 | expect 1 proposal=3 | expect queue=0
 
 import { ServerState, type BuildLayout } from '@zkvote/wire';
+import type { ElectionNotification } from '../src/index.js';
 import { Net, type NetOptions, type ServerSpec } from './harness.js';
 
 const STATES = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'] as const;
@@ -126,7 +127,20 @@ function command(net: Net, cmd: string, args: string[]): void {
       net.advance(Number(args[0]), cmd === 'run');
       return;
     case 'expect':
-      expectLine(net, args);
+      if (args[0] === 'sent') expectSent(net, args.slice(1));
+      else expectLine(net, args);
+      return;
+    case 'inject': {
+      const [from, to] = route(args[0]) as [bigint, bigint];
+      net.inject(from, to, notification(args.slice(1)));
+      return;
+    }
+    case 'sync': // updateElectionVote after the new epoch is agreed
+      for (const sid of sids(args[0])) {
+        const epoch = BigInt((args[1] ?? '').replace('epoch=', ''));
+        net.core(sid).updatePeerEpoch(epoch);
+        net.node(sid).spec.epoch = epoch; // the currentEpoch file follows
+      }
       return;
     default:
       throw new Error(`unknown command ${cmd}`);
@@ -157,7 +171,11 @@ function expectLine(net: Net, args: string[]): void {
       } else if (want === ServerState.LEADING && d.vote.leader !== sid) {
         throw new Error(`expected ${sid} to lead, got leader ${d.vote.leader}`);
       }
-      for (const a of args.slice(i)) checkDecision(sid, d, a);
+      for (const a of args.slice(i)) {
+        if (a.startsWith('clock=')) {
+          if (core.logicalclock !== BigInt(a.slice(6))) throw new Error(`expected ${sid} clock ${a.slice(6)}, got ${core.logicalclock}`);
+        } else checkDecision(sid, d, a);
+      }
       return;
     }
   }
@@ -182,6 +200,39 @@ function checkDecision(sid: bigint, d: NonNullable<ReturnType<Net['decision']>>,
   else if (k === 'epoch' && d.vote.peerEpoch !== BigInt(v)) throw new Error(`expected ${sid} peerEpoch ${v}, got ${d.vote.peerEpoch}`);
   else if (k === 'zxid' && d.vote.zxid !== BigInt(v)) throw new Error(`expected ${sid} zxid ${v}, got ${d.vote.zxid}`);
   else if (!['fast', 'slow', 'round', 'at', 'path', 'epoch', 'zxid'].includes(k ?? '')) throw new Error(`unknown expectation ${a}`);
+}
+
+/** `LOOKING|FOLLOWING|LEADING|OBSERVING|<code> leader=3 zxid=0 round=1 epoch=0 [version=2]` */
+function notification(args: string[]): ElectionNotification {
+  const [state = '', ...rest] = args;
+  const kv = Object.fromEntries(rest.map((a) => a.split('=') as [string, string]));
+  const code = /^-?\d+$/.test(state) ? Number(state) : ServerState[state as (typeof STATES)[number]];
+  if (code === undefined) throw new Error(`unknown state ${state}`);
+  return {
+    state: code,
+    leader: BigInt(kv.leader ?? '0'),
+    zxid: BigInt(kv.zxid ?? '0'),
+    electionEpoch: BigInt(kv.round ?? '1'),
+    peerEpoch: BigInt(kv.epoch ?? '0'),
+    version: Number(kv.version ?? '2'),
+    config: null,
+  };
+}
+
+/** `expect sent 1->9 FOLLOWING leader=3 round=1 epoch=1`: the last notification 1 sent to 9. */
+function expectSent(net: Net, args: string[]): void {
+  const [from, to] = route(args[0]) as [bigint, bigint];
+  const got = net.lastSent(from, to);
+  if (got === undefined) throw new Error(`expected ${from} to have sent to ${to}, got nothing`);
+  const want = notification(args.slice(1));
+  const fields = args.slice(2).map((a) => a.split('=')[0]);
+  const key = { leader: 'leader', zxid: 'zxid', round: 'electionEpoch', epoch: 'peerEpoch', version: 'version' } as const;
+  const mismatch =
+    got.state !== want.state ||
+    fields.some((f) => got[key[f as keyof typeof key]] !== want[key[f as keyof typeof key]]);
+  if (mismatch) {
+    throw new Error(`expected ${from}->${to} ${args.slice(1).join(' ')}, got ${ServerState[got.state] ?? got.state} leader=${got.leader} zxid=${got.zxid} round=${got.electionEpoch} epoch=${got.peerEpoch}`);
+  }
 }
 
 function sids(arg: string | undefined): bigint[] {
