@@ -1,0 +1,156 @@
+// Safety and liveness checks over a finished run. They read only the recorded messages and
+// decisions, never the cores' internals, so a core that lies about why it decided is caught.
+
+import type { QuorumVerifier } from '@zkvote/quorum';
+import { formatZxid0x } from '@zkvote/wire';
+import type { DecisionRecord, MessageRecord, SimResult, Violation } from './types.js';
+
+const sidList = (sids: Iterable<bigint>): string => [...sids].map((s) => `S${s}`).join(',') || 'none';
+
+function voteText(leader: bigint, zxid: bigint, peerEpoch: bigint, round: bigint): string {
+  return `(leader ${leader}, zxid ${formatZxid0x(zxid)}, peerEpoch ${peerEpoch}, round ${round})`;
+}
+
+/**
+ * - quorum-backing: a quorum of voters sent the decider, in that election run, LOOKING votes
+ *   equal to the decided (leader, zxid, peerEpoch, round), or FOLLOWING/LEADING reports for that
+ *   leader (plus, unless the decider leads, the leader's own LEADING report);
+ * - claimed-voters: every voter the core says it counted was actually heard from;
+ * - highest-vote: a voter electing through LOOKING votes picks a leader whose (peerEpoch, zxid)
+ *   is at least the starting point of every voter whose vote it counted;
+ * - agreement: two voters never hold decisions for different leaders from the same round at the
+ *   same time;
+ * - liveness: see LivenessReport.
+ */
+export function checkInvariants(result: SimResult, verifier: QuorumVerifier, replay: string): Violation[] {
+  const out: Violation[] = [];
+  const add = (v: Omit<Violation, 'seed' | 'replay'>): void => void out.push({ ...v, seed: result.seed, replay });
+  const isVoter = (sid: bigint): boolean => verifier.votingMembers.has(sid);
+  const heard = indexDeliveries(result.messages);
+
+  for (const d of result.decisions) {
+    const inbox = (heard.get(d.sid) ?? []).filter((m) => m.toElection === d.election && (m.deliveredAt as number) <= d.at);
+    const looking = new Set<bigint>();
+    const reports = new Set<bigint>();
+    let leaderSaidLeading = d.leader === d.sid;
+    for (const m of inbox) {
+      if (!isVoter(m.from)) continue;
+      const v = m.vote;
+      if (m.state === 'LOOKING') {
+        if (v.leader === d.leader && v.zxid === d.zxid && v.peerEpoch === d.peerEpoch && v.electionEpoch === d.round) looking.add(m.from);
+      } else if ((m.state === 'FOLLOWING' || m.state === 'LEADING') && v.leader === d.leader) {
+        reports.add(m.from);
+        if (m.from === d.leader && m.state === 'LEADING') leaderSaidLeading = true;
+      }
+    }
+    const both = new Set([...looking, ...reports]);
+    const backed = verifier.containsQuorum(looking) || (leaderSaidLeading && verifier.containsQuorum(both));
+    const what = `S${d.sid} decided ${d.state} S${d.leader} in round ${d.round} at ${d.at} ms`;
+    if (!backed) {
+      add({
+        invariant: 'quorum-backing',
+        at: d.at,
+        sids: [d.sid],
+        message: `${what}, but only ${sidList(looking)} voted ${voteText(d.leader, d.zxid, d.peerEpoch, d.round)} and ${sidList(reports)} reported following/leading S${d.leader}${leaderSaidLeading ? '' : ` (S${d.leader} never reported LEADING)`}: not a quorum`,
+      });
+    }
+    const unheard = d.voters.filter((s) => !both.has(s));
+    if (unheard.length > 0) {
+      add({ invariant: 'claimed-voters', at: d.at, sids: [d.sid, ...unheard], message: `${what} counting ${sidList(unheard)}, which never sent it such a vote in that election` });
+    }
+    if (isVoter(d.sid) && d.path === 'looking') checkHighest(result, d, inbox, looking, what, add);
+  }
+
+  checkAgreement(result.decisions.filter((d) => isVoter(d.sid)), add);
+
+  const l = result.liveness;
+  if (l.checked && l.leader === null) {
+    const states = result.peers
+      .filter((p) => p.up)
+      .map((p) => `S${p.sid} ${p.state}${p.leader === null ? '' : ` S${p.leader}`}`)
+      .join(', ');
+    add({
+      invariant: 'liveness',
+      at: l.deadline,
+      sids: result.peers.filter((p) => p.up).map((p) => p.sid),
+      message: `faults stopped at ${l.quietFrom} ms with a quorum up, but by ${l.deadline} ms (bound ${l.boundMs} ms) the live peers did not follow one leader: ${states}`,
+    });
+  }
+  return out;
+}
+
+type Delivered = MessageRecord & { deliveredAt: number };
+
+function indexDeliveries(messages: readonly MessageRecord[]): Map<bigint, Delivered[]> {
+  const byTo = new Map<bigint, Delivered[]>();
+  for (const m of messages) {
+    if (m.fate !== 'delivered' || m.deliveredAt === null) continue;
+    const list = byTo.get(m.to) ?? [];
+    list.push(m as Delivered);
+    byTo.set(m.to, list);
+  }
+  return byTo;
+}
+
+function checkHighest(
+  result: SimResult,
+  d: DecisionRecord,
+  inbox: readonly Delivered[],
+  looking: ReadonlySet<bigint>,
+  what: string,
+  add: (v: Omit<Violation, 'seed' | 'replay'>) => void,
+): void {
+  const beaten: string[] = [];
+  const sids: bigint[] = [];
+  for (const m of inbox) {
+    if (!looking.has(m.from) || m.state !== 'LOOKING' || m.fromElection === null) continue;
+    const v = m.vote;
+    if (v.leader !== d.leader || v.electionEpoch !== d.round) continue;
+    const run = result.elections[m.fromElection];
+    if (run === undefined) continue;
+    const lower = d.peerEpoch < run.currentEpoch || (d.peerEpoch === run.currentEpoch && d.zxid < run.lastZxid);
+    if (lower && !sids.includes(m.from)) {
+      sids.push(m.from);
+      beaten.push(`S${m.from} started from (peerEpoch ${run.currentEpoch}, zxid ${formatZxid0x(run.lastZxid)})`);
+    }
+  }
+  if (sids.length > 0) {
+    add({
+      invariant: 'highest-vote',
+      at: d.at,
+      sids: [d.sid, ...sids],
+      message: `${what} with (peerEpoch ${d.peerEpoch}, zxid ${formatZxid0x(d.zxid)}), lower than voters it counted: ${beaten.join('; ')}`,
+    });
+  }
+}
+
+function checkAgreement(decisions: readonly DecisionRecord[], add: (v: Omit<Violation, 'seed' | 'replay'>) => void): void {
+  const byRound = new Map<bigint, DecisionRecord[]>();
+  for (const d of decisions) {
+    const list = byRound.get(d.round) ?? [];
+    list.push(d);
+    byRound.set(d.round, list);
+  }
+  const reported = new Set<string>();
+  for (const list of byRound.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const a = list[i] as DecisionRecord;
+        const b = list[j] as DecisionRecord;
+        if (a.sid === b.sid || a.leader === b.leader) continue;
+        const aEnd = a.endedAt ?? Infinity;
+        const bEnd = b.endedAt ?? Infinity;
+        if (!(a.at < bEnd && b.at < aEnd)) continue;
+        const key = `${a.round}:${a.leader}:${b.leader}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        add({
+          invariant: 'agreement',
+          at: Math.max(a.at, b.at),
+          sids: [a.sid, b.sid],
+          message: `in round ${a.round}, S${a.sid} decided ${a.state} S${a.leader} at ${a.at} ms while S${b.sid} decided ${b.state} S${b.leader} at ${b.at} ms, both still holding`,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,629 @@
+// The simulation loop: peers running the real election core over the simulated network, the
+// scenario's timed events, and the post-decision model (epoch establishment, failure detection,
+// back to LOOKING) that makes failover scenarios meaningful. One (scenario, seed) pair always
+// produces the same SimResult.
+
+import { FastLeaderElection, type Action, type TimerName } from '@zkvote/election';
+import { parseDynamicConfig, QuorumConfigError, type QuorumVerifier } from '@zkvote/quorum';
+import { makeZxid, tryParse } from '@zkvote/wire';
+import { SimError } from './errors.js';
+import { checkInvariants } from './invariants.js';
+import { livenessBoundMs, tickMs } from './bounds.js';
+import { encode, layoutFor, SimNetwork, type Delivery } from './network.js';
+import { Rng } from './rng.js';
+import { scenarioConfigText, type Scenario, type ServerSpec, type SimEvent } from './scenario.js';
+import { EventQueue } from './scheduler.js';
+import type {
+  CoreFactory,
+  DecisionRecord,
+  ElectionCore,
+  ElectionRun,
+  EpochRecord,
+  FaultRecord,
+  LivenessReport,
+  PeerSummary,
+  SimResult,
+  StateName,
+} from './types.js';
+
+export interface SimulateOptions {
+  /** Overrides the scenario's options.seed. */
+  seed?: number;
+  /** Builds each peer's election core; default: @zkvote/election's FastLeaderElection. */
+  coreFactory?: CoreFactory;
+  /** Livelock guard: stop after this many events (default 2,000,000). */
+  maxEvents?: number;
+  /** The command printed with violations; default replays `--seed <n>` (add `--scenario <file>`). */
+  replayCommand?: string;
+}
+
+type Ev =
+  | { k: 'scenario'; e: SimEvent }
+  | { k: 'deliver'; d: Delivery }
+  | { k: 'connect'; a: bigint; b: bigint; conn: number }
+  | { k: 'timer'; sid: bigint; life: number; timer: TimerName; gen: number }
+  | { k: 'tick' }
+  | { k: 'liveness' };
+
+interface Peer {
+  spec: ServerSpec;
+  voter: boolean;
+  up: boolean;
+  life: number;
+  core: ElectionCore | null;
+  role: StateName | 'DOWN';
+  leader: bigint | null;
+  round: bigint | null;
+  lastZxid: bigint;
+  currentEpoch: bigint;
+  acceptedEpoch: bigint;
+  election: number | null;
+  decision: DecisionRecord | null;
+  timers: Map<TimerName, number>;
+  unhealthySince: number | null;
+  /** Leaders: the epoch they established. Learners: the epoch they synchronised to. */
+  epoch: bigint | null;
+}
+
+const STATE_NAMES: readonly StateName[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
+
+/** Builds the QuorumVerifier the scenario's ensemble uses (majority or hierarchical). */
+export function scenarioVerifier(scenario: Pick<Scenario, 'servers'>): QuorumVerifier {
+  try {
+    return parseDynamicConfig(scenarioConfigText(scenario), { version: 0n }).verifier;
+  } catch (error) {
+    if (QuorumConfigError.isInstance(error)) {
+      throw new SimError('BAD_SCENARIO', `expected a valid ensemble, got: ${error.message}`, 'servers', { cause: error });
+    }
+    throw error;
+  }
+}
+
+export function defaultReplayCommand(seed: number, scenarioFile?: string): string {
+  const file = scenarioFile === undefined ? '' : ` --scenario ${scenarioFile}`;
+  return `pnpm --filter @zkvote/sim replay -- --seed ${seed}${file}`;
+}
+
+/** Runs a scenario to completion and checks every invariant over the run. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimResult {
+  return new Simulation(scenario, options).run();
+}
+
+class Simulation {
+  private readonly q = new EventQueue<Ev>();
+  private readonly seed: number;
+  private readonly opts: Scenario['options'];
+  private readonly verifier: QuorumVerifier;
+  private readonly net: SimNetwork;
+  private readonly peers = new Map<bigint, Peer>();
+  private readonly factory: CoreFactory;
+  private readonly decisions: DecisionRecord[] = [];
+  private readonly elections: ElectionRun[] = [];
+  private readonly epochs: EpochRecord[] = [];
+  private readonly faults: FaultRecord[] = [];
+  private readonly tick: number;
+  private readonly bound: number;
+  private readonly quietFrom: number;
+  private readonly until: number;
+  private tickArmed = false;
+  private convergedAt: number | null = null;
+  private events = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: SimulateOptions,
+  ) {
+    this.opts = scenario.options;
+    this.seed = options.seed ?? this.opts.seed;
+    this.verifier = scenarioVerifier(scenario);
+    this.factory = options.coreFactory ?? ((o) => new FastLeaderElection(o));
+    const rng = new Rng(this.seed);
+    this.net = new SimNetwork(
+      {
+        now: () => this.q.now(),
+        isUp: (sid) => this.peers.get(sid)?.up === true,
+        scheduleDelivery: (at, d) => this.q.schedule(at, { k: 'deliver', d }),
+        scheduleConnect: (at, a, b, conn) => this.q.schedule(at, { k: 'connect', a, b, conn }),
+        connectionChanged: (a, b, up) => this.connectionChanged(a, b, up),
+      },
+      rng.fork('network'),
+      this.opts.latencyMs,
+      this.opts.jitterMs,
+    );
+    for (const spec of scenario.servers) {
+      this.peers.set(spec.sid, {
+        spec,
+        voter: this.verifier.votingMembers.has(spec.sid),
+        up: false,
+        life: 0,
+        core: null,
+        role: 'DOWN',
+        leader: null,
+        round: null,
+        lastZxid: spec.zxid,
+        currentEpoch: spec.peerEpoch,
+        acceptedEpoch: spec.peerEpoch,
+        election: null,
+        decision: null,
+        timers: new Map(),
+        unhealthySince: null,
+        epoch: null,
+      });
+    }
+    this.tick = tickMs(this.opts);
+    this.bound = livenessBoundMs(scenario);
+    this.quietFrom = scenario.events.reduce((m, e) => Math.max(m, e.at), 0);
+    this.until = this.opts.until ?? this.quietFrom + this.bound + 1000;
+  }
+
+  run(): SimResult {
+    for (const e of this.scenario.events) this.q.schedule(e.at, { k: 'scenario', e });
+    const deadline = this.quietFrom + this.bound;
+    if (deadline <= this.until) this.q.schedule(deadline, { k: 'liveness' });
+    const maxEvents = this.options.maxEvents ?? 2_000_000;
+    let truncated = false;
+    let liveness: LivenessReport | null = null;
+    for (;;) {
+      const next = this.q.peekTime();
+      if (next === null || next > this.until) break;
+      if (this.events >= maxEvents) {
+        truncated = true;
+        break;
+      }
+      const item = this.q.pop();
+      if (item === null) break;
+      this.events++;
+      const ev = item.event;
+      if (ev.k === 'liveness') liveness = this.livenessReport(deadline);
+      else this.handle(ev);
+    }
+    this.net.flushPending();
+    liveness ??= this.uncheckedLiveness(deadline, truncated ? 'the run hit the event cap' : 'the run ends before the liveness deadline');
+    const result: SimResult = {
+      seed: this.seed,
+      scenario: this.scenario,
+      until: this.until,
+      endedAt: this.q.now(),
+      messages: this.net.messages,
+      decisions: this.decisions,
+      elections: this.elections,
+      epochs: this.epochs,
+      faults: this.faults,
+      violations: [],
+      liveness,
+      peers: [...this.peers.values()].map((p) => this.summary(p)),
+      stats: this.stats(truncated),
+    };
+    result.violations = checkInvariants(result, this.verifier, this.options.replayCommand ?? defaultReplayCommand(this.seed));
+    return result;
+  }
+
+  private handle(ev: Exclude<Ev, { k: 'liveness' }>): void {
+    switch (ev.k) {
+      case 'scenario':
+        return this.scenarioEvent(ev.e);
+      case 'deliver':
+        return this.deliver(ev.d);
+      case 'connect':
+        return this.net.connected(ev.a, ev.b, ev.conn);
+      case 'timer': {
+        const p = this.peers.get(ev.sid);
+        if (p === undefined || !p.up || p.life !== ev.life || p.core === null || p.timers.get(ev.timer) !== ev.gen) return;
+        p.timers.delete(ev.timer);
+        return this.apply(p, p.core.timerFired(ev.timer, { someQueueEmpty: this.net.someQueueEmpty(p.spec.sid) }));
+      }
+      case 'tick':
+        this.tickArmed = false;
+        return this.supervise();
+    }
+  }
+
+  // --- scenario events and faults -----------------------------------------------------------
+
+  private scenarioEvent(e: SimEvent): void {
+    const now = this.q.now();
+    const note = (kind: FaultRecord['kind'], detail: string): void => void this.faults.push({ at: now, kind, detail });
+    switch (e.kind) {
+      case 'start':
+      case 'restart':
+        for (const sid of e.sids) {
+          const p = this.peer(sid);
+          if (p.up) continue;
+          note(p.life === 0 ? 'start' : 'restart', `S${sid}`);
+          this.boot(p);
+        }
+        break;
+      case 'crash':
+        for (const sid of e.sids) {
+          const p = this.peer(sid);
+          if (!p.up) continue;
+          note('crash', `S${sid}`);
+          this.crash(p);
+        }
+        break;
+      case 'partition':
+        note('partition', e.groups.map((g) => `{${g.map((s) => `S${s}`).join(',')}}`).join(' | '));
+        this.net.setPartition(e.groups);
+        break;
+      case 'heal':
+        note('heal', 'all links restored');
+        this.net.setPartition(null);
+        break;
+      case 'drop':
+        note('drop', `rate ${e.rate}`);
+        this.net.faults.drop = e.rate;
+        break;
+      case 'duplicate':
+        note('duplicate', `rate ${e.rate}`);
+        this.net.faults.duplicate = e.rate;
+        break;
+      case 'delay':
+        note('delay', `rate ${e.rate}, +${e.ms} ms`);
+        this.net.faults.delay = { rate: e.rate, ms: e.ms };
+        break;
+      case 'reorder':
+        note('reorder', `rate ${e.rate}, up to +${e.ms} ms`);
+        this.net.faults.reorder = { rate: e.rate, ms: e.ms };
+        break;
+    }
+    this.noteConvergence();
+    this.armTick();
+  }
+
+  private peer(sid: bigint): Peer {
+    const p = this.peers.get(sid);
+    if (p === undefined) throw new SimError('BAD_SCENARIO', `expected a known sid, got ${sid}`);
+    return p;
+  }
+
+  /** Process start: a new election object (logicalclock 0) over the persisted epochs and zxid. */
+  private boot(p: Peer): void {
+    p.up = true;
+    p.life++;
+    p.timers.clear();
+    p.role = 'LOOKING';
+    p.leader = null;
+    p.round = null;
+    p.epoch = null;
+    p.unhealthySince = null;
+    const o = this.opts;
+    p.core = this.factory({
+      myid: p.spec.sid,
+      verifier: this.verifier,
+      learnerType: p.spec.type,
+      minNotificationIntervalMs: o.minNotificationIntervalMs,
+      maxNotificationIntervalMs: o.maxNotificationIntervalMs,
+      finalizeWaitMs: o.finalizeWaitMs,
+      fastDecision: o.fastDecision,
+    });
+    this.lookForLeader(p);
+  }
+
+  private crash(p: Peer): void {
+    p.core?.stop();
+    p.core = null;
+    p.up = false;
+    p.timers.clear();
+    this.endDecision(p, 'crashed');
+    p.role = 'DOWN';
+    p.leader = null;
+    p.round = null;
+    p.epoch = null;
+    p.election = null;
+    this.net.forget(p.spec.sid);
+  }
+
+  private lookForLeader(p: Peer): void {
+    const core = p.core;
+    if (core === null) return;
+    const run: ElectionRun = {
+      id: this.elections.length,
+      sid: p.spec.sid,
+      startedAt: this.q.now(),
+      lastZxid: p.lastZxid,
+      currentEpoch: p.currentEpoch,
+      life: p.life,
+    };
+    this.elections.push(run);
+    p.election = run.id;
+    p.role = 'LOOKING';
+    this.apply(p, this.call(p, () => core.startLooking({ lastZxid: p.lastZxid, currentEpoch: p.currentEpoch })));
+  }
+
+  // --- the core's inputs and actions --------------------------------------------------------
+
+  private deliver(d: Delivery): void {
+    const { record } = d;
+    if (!this.net.carries(d)) {
+      record.fate = 'lost';
+      return;
+    }
+    const p = this.peers.get(record.to);
+    if (p === undefined || p.core === null) {
+      record.fate = 'lost';
+      return;
+    }
+    const parsed = tryParse(d.payload);
+    if (!parsed.ok) {
+      record.fate = 'malformed';
+      return;
+    }
+    record.fate = 'delivered';
+    record.deliveredAt = this.q.now();
+    record.toElection = p.election;
+    const core = p.core;
+    this.apply(p, this.call(p, () => core.receive(record.from, parsed.value)));
+  }
+
+  private connectionChanged(a: bigint, b: bigint, up: boolean): void {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const p = this.peers.get(me);
+      const core = p?.core;
+      if (p === undefined || !p.up || core === null || core === undefined) continue;
+      this.apply(p, this.call(p, () => (up ? core.connectionUp(other) : core.connectionDown(other))));
+    }
+  }
+
+  private call(p: Peer, step: () => Action[]): Action[] {
+    try {
+      return step();
+    } catch (error) {
+      const msg = error instanceof Error ? error.message : String(error);
+      throw new SimError('CORE_FAILED', `expected the election core of S${p.spec.sid} to accept its input at ${this.q.now()} ms, got: ${msg}`, '', { cause: error });
+    }
+  }
+
+  private apply(p: Peer, actions: Action[]): void {
+    const sid = p.spec.sid;
+    const now = this.q.now();
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send': {
+          const layout = layoutFor(p.spec.version);
+          const payload = encode(a.notification, layout);
+          this.net.send(sid, a.to, { payload, notification: a.notification, layout, emittedAt: now, fromElection: p.election });
+          break;
+        }
+        case 'setTimer': {
+          const gen = (p.timers.get(a.timer) ?? 0) + 1;
+          p.timers.set(a.timer, gen);
+          this.q.schedule(now + a.delayMs, { k: 'timer', sid, life: p.life, timer: a.timer, gen });
+          break;
+        }
+        case 'cancelTimer':
+          p.timers.set(a.timer, (p.timers.get(a.timer) ?? 0) + 1);
+          break;
+        case 'connectAll':
+          this.net.connectAll(sid);
+          break;
+        case 'decided':
+          this.decided(p, a);
+          break;
+        case 'restart':
+          // A newer config restarted the election: a fresh election object, same persisted state.
+          p.life++;
+          p.timers.clear();
+          p.core = this.factory({
+            myid: sid,
+            verifier: this.verifier,
+            learnerType: p.spec.type,
+            minNotificationIntervalMs: this.opts.minNotificationIntervalMs,
+            maxNotificationIntervalMs: this.opts.maxNotificationIntervalMs,
+            finalizeWaitMs: this.opts.finalizeWaitMs,
+            fastDecision: this.opts.fastDecision,
+          });
+          this.lookForLeader(p);
+          break;
+        case 'event':
+          break;
+      }
+    }
+  }
+
+  // --- after the decision: a minimal model of what ZooKeeper does next ----------------------
+
+  private decided(p: Peer, a: Extract<Action, { type: 'decided' }>): void {
+    const state = STATE_NAMES[a.state] ?? 'LOOKING';
+    const record: DecisionRecord = {
+      sid: p.spec.sid,
+      state,
+      leader: a.vote.leader,
+      zxid: a.vote.zxid,
+      round: a.vote.electionEpoch,
+      peerEpoch: a.vote.peerEpoch,
+      at: this.q.now(),
+      fast: a.fast,
+      path: a.path,
+      voters: [...a.voters],
+      election: p.election ?? -1,
+      endedAt: null,
+      endReason: null,
+    };
+    this.decisions.push(record);
+    p.decision = record;
+    p.role = state;
+    p.leader = a.vote.leader;
+    p.round = a.vote.electionEpoch;
+    p.epoch = null;
+    p.unhealthySince = null;
+    this.establish();
+    this.noteConvergence();
+    this.armTick();
+  }
+
+  private endDecision(p: Peer, reason: string): void {
+    if (p.decision !== null && p.decision.endedAt === null) {
+      p.decision.endedAt = this.q.now();
+      p.decision.endReason = reason;
+    }
+    p.decision = null;
+  }
+
+  /**
+   * A leader with a quorum of reachable followers establishes epoch max(acceptedEpoch)+1; its
+   * followers (and later joiners) synchronise: they adopt the epoch and the leader's zxid.
+   */
+  private establish(): void {
+    for (const l of this.peers.values()) {
+      if (!l.up || l.role !== 'LEADING') continue;
+      const learners = [...this.peers.values()].filter(
+        (f) => f.up && f !== l && (f.role === 'FOLLOWING' || f.role === 'OBSERVING') && f.leader === l.spec.sid && this.net.reachable(l.spec.sid, f.spec.sid),
+      );
+      if (l.epoch === null) {
+        const members = [l, ...learners.filter((f) => f.voter)];
+        if (!this.verifier.containsQuorum(members.map((m) => m.spec.sid))) continue;
+        const epoch = members.reduce((m, x) => (x.acceptedEpoch > m ? x.acceptedEpoch : m), l.acceptedEpoch) + 1n;
+        l.epoch = epoch;
+        l.acceptedEpoch = epoch;
+        l.currentEpoch = epoch;
+        l.lastZxid = makeZxid(epoch, 0n);
+        l.core?.updatePeerEpoch?.(epoch);
+        this.epochs.push({ at: this.q.now(), leader: l.spec.sid, epoch, members: members.map((m) => m.spec.sid).sort(cmp) });
+      }
+      for (const f of learners) {
+        if (f.epoch === l.epoch) continue;
+        f.epoch = l.epoch;
+        f.acceptedEpoch = l.acceptedEpoch;
+        f.currentEpoch = l.currentEpoch;
+        f.lastZxid = l.lastZxid;
+        f.core?.updatePeerEpoch?.(l.currentEpoch);
+      }
+    }
+  }
+
+  private armTick(): void {
+    if (this.tickArmed) return;
+    for (const p of this.peers.values()) {
+      if (p.up && p.role !== 'LOOKING') {
+        this.tickArmed = true;
+        this.q.schedule(this.q.now() + this.tick, { k: 'tick' });
+        return;
+      }
+    }
+  }
+
+  /** Failure detection: followers lose their leader, leaders lose their quorum. */
+  private supervise(): void {
+    const now = this.q.now();
+    this.establish();
+    const back: Peer[] = [];
+    for (const p of this.peers.values()) {
+      if (!p.up || p.role === 'LOOKING' || p.role === 'DOWN') continue;
+      if (this.healthy(p)) p.unhealthySince = null;
+      else {
+        p.unhealthySince ??= now;
+        if (now - p.unhealthySince >= this.opts.detectionDelayMs) back.push(p);
+      }
+    }
+    for (const p of back) {
+      this.endDecision(p, p.role === 'LEADING' ? 'lost its quorum' : 'lost its leader');
+      p.leader = null;
+      p.round = null;
+      p.epoch = null;
+      p.unhealthySince = null;
+      this.lookForLeader(p);
+    }
+    if (back.length > 0) this.noteConvergence();
+    this.armTick();
+  }
+
+  private healthy(p: Peer): boolean {
+    const sid = p.spec.sid;
+    if (p.role === 'LEADING') {
+      const followers = [...this.peers.values()].filter(
+        (f) => f.up && f.voter && f.role === 'FOLLOWING' && f.leader === sid && this.net.reachable(sid, f.spec.sid),
+      );
+      return this.verifier.containsQuorum([sid, ...followers.map((f) => f.spec.sid)]);
+    }
+    const l = p.leader === null ? undefined : this.peers.get(p.leader);
+    return l !== undefined && l.up && l.role === 'LEADING' && this.net.reachable(sid, l.spec.sid);
+  }
+
+  // --- liveness -------------------------------------------------------------------------------
+
+  /** The leader every live peer agrees on, or null. */
+  private agreedLeader(): bigint | null {
+    let leader: bigint | null = null;
+    let any = false;
+    for (const p of this.peers.values()) {
+      if (!p.up) continue;
+      any = true;
+      if (p.role === 'LOOKING' || p.leader === null) return null;
+      if (leader === null) leader = p.leader;
+      else if (leader !== p.leader) return null;
+    }
+    if (!any || leader === null) return null;
+    const l = this.peers.get(leader);
+    return l !== undefined && l.up && l.role === 'LEADING' ? leader : null;
+  }
+
+  private noteConvergence(): void {
+    if (this.q.now() < this.quietFrom) return;
+    const agreed = this.agreedLeader() !== null;
+    if (!agreed) this.convergedAt = null;
+    else this.convergedAt ??= this.q.now();
+  }
+
+  private livenessReport(deadline: number): LivenessReport {
+    const base = { quietFrom: this.quietFrom, deadline, boundMs: this.bound };
+    const f = this.net.faults;
+    if (f.drop > 0 || f.duplicate > 0 || f.delay.rate > 0 || f.reorder.rate > 0) {
+      return { ...base, checked: false, reason: 'message faults stay on until the end', convergedAt: null, leader: null };
+    }
+    if (this.net.partitioned) return { ...base, checked: false, reason: 'a partition stays in place', convergedAt: null, leader: null };
+    const upVoters = [...this.peers.values()].filter((p) => p.up && p.voter).map((p) => p.spec.sid);
+    if (!this.verifier.containsQuorum(upVoters)) {
+      return { ...base, checked: false, reason: 'no quorum of voters is up', convergedAt: null, leader: null };
+    }
+    this.noteConvergence();
+    const leader = this.agreedLeader();
+    return {
+      ...base,
+      checked: true,
+      reason: leader === null ? 'live peers did not agree on a leader by the deadline' : 'all live peers follow one leader',
+      convergedAt: leader === null ? null : this.convergedAt,
+      leader,
+    };
+  }
+
+  private uncheckedLiveness(deadline: number, reason: string): LivenessReport {
+    return { quietFrom: this.quietFrom, deadline, boundMs: this.bound, checked: false, reason, convergedAt: null, leader: null };
+  }
+
+  // --- summaries ------------------------------------------------------------------------------
+
+  private summary(p: Peer): PeerSummary {
+    return {
+      sid: p.spec.sid,
+      up: p.up,
+      state: p.role,
+      leader: p.leader,
+      round: p.round,
+      lastZxid: p.lastZxid,
+      currentEpoch: p.currentEpoch,
+      acceptedEpoch: p.acceptedEpoch,
+    };
+  }
+
+  private stats(truncated: boolean): SimResult['stats'] {
+    const s = { events: this.events, messages: 0, delivered: 0, dropped: 0, duplicated: 0, lost: 0, superseded: 0, resent: 0, truncated };
+    for (const m of this.net.messages) {
+      if (m.from === m.to) continue;
+      s.messages++;
+      if (m.fate === 'delivered') s.delivered++;
+      else if (m.fate === 'dropped') s.dropped++;
+      else if (m.fate === 'lost') s.lost++;
+      else if (m.fate === 'superseded') s.superseded++;
+      if (m.duplicate) s.duplicated++;
+      if (m.resend) s.resent++;
+    }
+    return s;
+  }
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
