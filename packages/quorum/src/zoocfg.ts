@@ -73,6 +73,10 @@ const KNOWN = new Set([
   'electionPortBindRetry', 'cnxTimeout', 'skipACL', 'forceSync', 'fsync.warningthresholdms', 'serverCnxnFactory',
   'clientCnxnSocket', 'secureClientPortUnification', 'version',
 ]);
+const STRICT_BOOLEANS = [
+  'localSessionsEnabled', 'localSessionsUpgradingEnabled', 'quorumListenOnAllIPs', 'syncEnabled', 'sslQuorum',
+  'portUnification', 'sslQuorumReloadCertFiles', 'multiAddress.reachabilityCheckEnabled',
+];
 const KNOWN_PREFIXES = ['admin.', 'metricsProvider.', 'ssl.', 'quorum.auth.', 'jvm.pause.', 'authProvider.', 'kerberos.', 'zookeeper.', 'audit.', 'serverCnxnFactory.', 'netty.'];
 
 /** Parse zoo.cfg text. Throws QuorumConfigError naming file, line and key. */
@@ -109,7 +113,7 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
     if (v !== 'true' && v !== 'false') fail('BAD_BOOLEAN', e, `expected true or false, got ${show(e.value)}`);
     return v === 'true';
   };
-  // Boolean.parseBoolean: anything but "true" is false; ZooKeeper says nothing, we warn.
+  // admin.* are system properties read with Boolean.parseBoolean: anything but "true" is false.
   const looseBool = (key: string, dflt: boolean): boolean => {
     const e = get(key);
     if (!e) return dflt;
@@ -159,7 +163,16 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
   }
   const standaloneEnabled = strictBool('standaloneEnabled', true);
   const reconfigEnabled = strictBool('reconfigEnabled', false);
-  const multiAddressEnabled = looseBool('multiAddress.enabled', false);
+  const multiAddressEnabled = strictBool('multiAddress.enabled', false);
+  // ZooKeeper 3.7+ rejects anything but true/false for every boolean it reads itself.
+  for (const key of STRICT_BOOLEANS) strictBool(key, false);
+  const sasl = strictBool('quorum.auth.enableSasl', false);
+  for (const key of ['quorum.auth.serverRequireSasl', 'quorum.auth.learnerRequireSasl']) {
+    if (!sasl && strictBool(key, false)) fail('BAD_SETTING', get(key), 'expected quorum.auth.enableSasl=true before requiring SASL');
+  }
+  if (strictBool('quorum.auth.serverRequireSasl', false) && !strictBool('quorum.auth.learnerRequireSasl', false)) {
+    fail('BAD_SETTING', get('quorum.auth.serverRequireSasl'), 'expected quorum.auth.learnerRequireSasl=true as well (a learner must authenticate to join)');
+  }
 
   let verifier: QuorumVerifier | null = null;
   if (dynamicConfigFile === null) {
@@ -211,7 +224,7 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
     electionAlg: 3,
     reconfigEnabled,
     standaloneEnabled,
-    quorumListenOnAllIPs: looseBool('quorumListenOnAllIPs', false),
+    quorumListenOnAllIPs: strictBool('quorumListenOnAllIPs', false),
     multiAddressEnabled,
     fourLetterWords: whitelist === null ? ['srvr'] : whitelist.split(',').map((w) => w.trim()).filter((w) => w !== ''),
     admin: {
@@ -220,7 +233,7 @@ export function parseZooCfg(text: string, options: ZooCfgOptions = {}): ZooCfg {
       serverPort: int('admin.serverPort', 8080),
     },
     metricsProvider: { className: str('metricsProvider.className'), properties: metrics },
-    sslQuorum: looseBool('sslQuorum', false),
+    sslQuorum: strictBool('sslQuorum', false),
     sslQuorumProperties,
     dynamicConfigFile,
     peerType,

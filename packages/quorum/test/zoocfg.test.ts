@@ -149,6 +149,8 @@ const bad: Bad[] = [
   ['non-numeric clientPort', `${BASE}clientPort=21x`, 'BAD_NUMBER', 5, 'clientPort', /32-bit integer, got "21x"/],
   ['clientPort out of range', `${BASE}clientPort=70000`, 'PORT_OUT_OF_RANGE', 5, 'clientPort', /got 70000/],
   ['reconfigEnabled=yes', `${BASE}reconfigEnabled=yes`, 'BAD_BOOLEAN', 5, 'reconfigEnabled', /true or false, got "yes"/],
+  ['quorumListenOnAllIPs=yes', `${BASE}quorumListenOnAllIPs=yes`, 'BAD_BOOLEAN', 5, 'quorumListenOnAllIPs', /true or false, got "yes"/],
+  ['SASL required but disabled', `${BASE}quorum.auth.learnerRequireSasl=true`, 'BAD_SETTING', 5, 'quorum.auth.learnerRequireSasl', /enableSasl=true/],
   ['electionAlg 0', `${BASE}electionAlg=0`, 'BAD_ELECTION_ALG', 5, 'electionAlg', /expected 3/],
   ['no dataDir', 'tickTime=2000', 'MISSING_SETTING', undefined, 'dataDir', /dataDir/],
   ['tickTime 0', `${BASE}tickTime=0`, 'MISSING_SETTING', 5, 'tickTime', /non-zero tickTime/],
