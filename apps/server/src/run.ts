@@ -1,0 +1,90 @@
+// The zkvote-server command: arguments -> config -> running server -> wait for SIGTERM/SIGINT.
+// Startup failures print exactly one line on stderr and return exit code 2.
+
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { loadServerConfig } from './config.js';
+import { ServerError } from './errors.js';
+import { helpText } from './help.js';
+import { SERVER_VERSION } from './info.js';
+import { startZkvotePeer } from './peer-source.js';
+import { startServer, type PeerFactory, type RunningServer } from './server.js';
+
+export interface RunIo {
+  env?: NodeJS.ProcessEnv;
+  stdout?: Writable;
+  stderr?: Writable;
+  /** Stops the server when aborted; default: the process's SIGTERM and SIGINT. */
+  signal?: AbortSignal;
+  /** Called once the server is up (tests, embedding). */
+  onStarted?: (server: RunningServer) => void;
+  /** Replaces @zkvote/peer (tests). */
+  peerFactory?: PeerFactory;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_CANNOT_START = 2;
+
+/** Runs zkvote-server with `argv` (without node and script); resolves with the exit code. */
+export async function runServer(argv: readonly string[], io: RunIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const fail = (message: string, code = EXIT_CANNOT_START): number => {
+    stderr.write(`zkvote-server: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return code;
+  };
+
+  let parsed: ReturnType<typeof parseArgs<{ options: { help: { type: 'boolean'; short: 'h' }; version: { type: 'boolean'; short: 'v' } }; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    return fail(`${(e as Error).message} (see --help)`);
+  }
+  if (parsed.values.help) {
+    stdout.write(helpText());
+    return EXIT_OK;
+  }
+  if (parsed.values.version) {
+    stdout.write(`zkvote-server ${SERVER_VERSION}\n`);
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length !== 1) {
+    return fail(`expected exactly one argument, the path of zoo.cfg, got ${parsed.positionals.length} (see --help)`);
+  }
+
+  let server: RunningServer;
+  try {
+    const config = loadServerConfig(parsed.positionals[0] as string, { env: io.env ?? process.env });
+    server = await startServer(config, { peerFactory: io.peerFactory ?? startZkvotePeer, stdout });
+  } catch (e) {
+    if (ServerError.isInstance(e)) return fail(e.message);
+    return fail(`unexpected failure while starting: ${(e as Error).stack ?? String(e)}`, EXIT_FAILURE);
+  }
+  io.onStarted?.(server);
+
+  await waitForStop(io.signal);
+  server.logger.info({ event: 'stopping' }, 'zkvote-server stopping (signal)');
+  await server.close();
+  return EXIT_OK;
+}
+
+function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+  if (signal !== undefined) {
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
