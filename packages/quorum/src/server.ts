@@ -1,7 +1,7 @@
 // One `server.N` entry: its grammar (PROTOCOL.md 5.2), the text a ZooKeeper 3.8 server
 // renders for it (3.6), and member equality as ZooKeeper's QuorumServer defines it.
 
-import { QuorumConfigError, show, type QuorumConfigErrorInit } from './errors.js';
+import { QuorumConfigError, show, type QuorumConfigErrorCode, type QuorumConfigErrorInit } from './errors.js';
 
 export type LearnerType = 'participant' | 'observer';
 
@@ -40,7 +40,7 @@ export function parseServerSpec(
   where: QuorumConfigErrorInit = {},
   options: ServerSpecOptions = {},
 ): QuorumServer {
-  const fail = (code: ConstructorParameters<typeof QuorumConfigError>[0], detail: string): never => {
+  const fail = (code: QuorumConfigErrorCode, detail: string): never => {
     throw new QuorumConfigError(code, detail, where);
   };
   const serverClient = javaSplit(spec, ';');
@@ -51,7 +51,7 @@ export function parseServerSpec(
   const clientText = serverClient[1];
   if (clientText !== undefined) {
     const parts = hostAndPort(clientText, fail);
-    if (parts.length > 2) fail('BAD_SERVER_SPEC', `expected client part [clientHost:]clientPort, got ${show(clientText)}`);
+    if (parts.length === 0 || parts.length > 2) fail('BAD_SERVER_SPEC', `expected client part [clientHost:]clientPort, got ${show(clientText)}`);
     const host = parts.length === 2 ? (parts[0] as string) : '0.0.0.0';
     clientAddress = { host: javaHostString(host), port: parsePort(parts[parts.length - 1] as string, host, fail) };
   }

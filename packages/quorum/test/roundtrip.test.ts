@@ -111,7 +111,18 @@ const mutated = fc
     }
     return text;
   });
-const anyText = fc.oneof(junk, mutated, fc.string({ maxLength: 80 }));
+// Lines with a real key and a value built from the characters server specs are made of.
+const specChars = 'a1:;|[]%.+-f '.split('');
+const keyed = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('server.1', 'server.2', 'server.3', 'group.1', 'group.2', 'weight.1', 'weight.3', 'version', 'multiAddress.enabled'),
+      fc.array(fc.constantFrom(...specChars), { maxLength: 24 }).map((cs) => cs.join('')),
+    ),
+    { maxLength: 6 },
+  )
+  .map((lines) => lines.map(([k, v]) => `${k}=${v}`).join('\n'));
+const anyText = fc.oneof(junk, mutated, keyed, fc.string({ maxLength: 80 }));
 
 describe('parsers never crash', () => {
   it('parseZooCfg throws only QuorumConfigError', () => {

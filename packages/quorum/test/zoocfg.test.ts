@@ -131,6 +131,7 @@ const bad: Bad[] = [
   ['sid twice', `${BASE}server.1=a:1:2\nserver.01=b:1:2`, 'DUPLICATE_ID', 6, 'server.01', /sid 1 once, already given by server\.1 on line 5/],
   ['unclosed bracket', `${BASE}server.1=[::1:2888:3888`, 'BAD_SERVER_SPEC', 5, 'server.1', /expected '\]'/],
   ['client part with 3 fields', `${BASE}server.1=zk1:2888:3888;a:b:2181`, 'BAD_SERVER_SPEC', 5, 'server.1', /client part/],
+  ['empty client part', `${BASE}server.1=zk1:2888:3888;:`, 'BAD_SERVER_SPEC', 5, 'server.1', /client part \[clientHost:\]clientPort, got ":"/],
   ['two client parts', `${BASE}server.1=zk1:2888:3888;2181;2182`, 'BAD_SERVER_SPEC', 5, 'server.1', /expected host:quorumPort/],
   ['empty host', `${BASE}server.1=:2888:3888`, 'BAD_SERVER_SPEC', 5, 'server.1', /expected a host name/],
   ['only an observer', `${BASE}server.1=zk1:2888:3888:observer`, 'OBSERVERS_WITHOUT_PARTICIPANTS', 5, 'server.1', /participants alongside 1 observer/],
