@@ -38,21 +38,34 @@ function sanitize(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v, depth + 1)]));
 }
 
-/** The `(msg, context)` logger the zkvote packages take, writing through pino. */
+/**
+ * The `(msg, context)` logger the zkvote packages take, writing through pino. Every line already
+ * carries this server's `sid`, so a context `sid` (another peer) is written as `peerSid`.
+ */
 export interface PackageLogger {
   debug(msg: string, context?: Record<string, unknown>): void;
   info(msg: string, context?: Record<string, unknown>): void;
   warn(msg: string, context?: Record<string, unknown>): void;
   error(msg: string, context?: Record<string, unknown>): void;
+  child(bindings: Record<string, unknown>): PackageLogger;
 }
 
 export function packageLogger(logger: PinoLogger): PackageLogger {
   const at = (level: Level) => (msg: string, context?: Record<string, unknown>): void => {
     if (!logger.isLevelEnabled(level)) return;
     if (context === undefined) logger[level](msg);
-    else logger[level](sanitize(context) as object, msg);
+    else {
+      const { sid, ...rest } = context;
+      logger[level](sanitize(sid === undefined ? rest : { peerSid: sid, ...rest }) as object, msg);
+    }
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (bindings: Record<string, unknown>) => packageLogger(logger.child(sanitize(bindings) as Record<string, unknown>)),
+  };
 }
 
 /** Logs the monitor's state, vote, election and epoch changes; returns a detach function. */

@@ -15,7 +15,8 @@ export interface StreamEvent {
   readonly seq: number;
   /** ISO-8601 time the server saw the event. */
   readonly time: string;
-  readonly sid: bigint;
+  /** The server reporting the event (an election event's own `sid` names the other peer). */
+  readonly myid: bigint;
   readonly kind: string;
   readonly [field: string]: unknown;
 }
@@ -151,11 +152,11 @@ export class PeerMonitor extends EventEmitter<MonitorEvents> {
   #publish(kind: string, fields: Readonly<Record<string, unknown>>): void {
     const { kind: _ignored, ...rest } = fields as Record<string, unknown>;
     const event: StreamEvent = {
+      ...rest,
       seq: this.#seq++,
       time: new Date(this.#clock.now()).toISOString(),
-      sid: this.#last.sid,
+      myid: this.#last.sid,
       kind,
-      ...rest,
     };
     this.#recent.push(event);
     if (this.#recent.length > RECENT_EVENTS) this.#recent.splice(0, this.#recent.length - RECENT_EVENTS);
