@@ -52,28 +52,53 @@ export class Connection {
   bytesIn = 0;
   bytesOut = 0;
   closeReason: CloseReason | null = null;
+  /** How a close by the far end is reported (a TLS handshake refused by node:tls just ends). */
+  eofReason: CloseReason = 'remote-closed';
+  eofDetail: string | null = null;
   closeDetail: string | null = null;
   private timer: TimerHandle | null = null;
   private readonly closedWaiters: Array<() => void> = [];
   private socketClosed = false;
 
+  private readonly sockets: Socket[] = [];
+  private openSockets = 0;
+
   constructor(
     readonly direction: Direction,
-    readonly socket: Socket,
+    socket: Socket,
     private readonly clock: Clock,
     private readonly onClosed: (c: Connection) => void,
-    onError: (c: Connection, error: Error) => void,
+    private readonly onError: (c: Connection, error: Error) => void,
   ) {
     this.phase = direction === 'incoming' ? 'handshake' : 'dialing';
+    this.socket = socket;
+    this.watch(socket);
+  }
+
+  /** The socket bytes flow through (the TLS socket once `adopt` wrapped the raw one). */
+  socket: Socket;
+
+  /** Switches to a socket layered on the current one (server-side TLS); both are watched. */
+  adopt(layer: Socket): void {
+    this.socket = layer;
+    this.watch(layer);
+    if (this.phase === 'closed') layer.destroy();
+  }
+
+  private watch(socket: Socket): void {
+    this.sockets.push(socket);
+    this.openSockets++;
     // Always listen for 'error': an unhandled socket error would crash the process.
     socket.on('error', (error: Error) => {
-      if (this.phase !== 'closed') onError(this, error);
+      if (this.phase !== 'closed') this.onError(this, error);
     });
     socket.once('close', () => {
-      this.socketClosed = true;
       // A socket closed by the far end (or failing) before we closed it ourselves.
-      if (this.phase !== 'closed') this.close('remote-closed');
-      for (const w of this.closedWaiters.splice(0)) w();
+      if (this.phase !== 'closed') this.close(this.eofReason, this.eofDetail);
+      if (--this.openSockets === 0) {
+        this.socketClosed = true;
+        for (const w of this.closedWaiters.splice(0)) w();
+      }
     });
   }
 
@@ -123,7 +148,7 @@ export class Connection {
   close(reason: CloseReason, detail: string | null = null): void {
     if (this.phase === 'closed') return;
     this.finish(reason, detail);
-    this.socket.destroy();
+    for (const socket of this.sockets) socket.destroy();
   }
 
   private finish(reason: CloseReason, detail: string | null): void {
@@ -134,7 +159,7 @@ export class Connection {
     this.onClosed(this);
   }
 
-  /** Resolves once the socket has emitted 'close' (its handle is released). */
+  /** Resolves once every socket of this connection has emitted 'close' (handles released). */
   closed(): Promise<void> {
     if (this.socketClosed) return Promise.resolve();
     return new Promise((resolve) => this.closedWaiters.push(resolve));

@@ -36,6 +36,12 @@ interface Extra {
   decoder: FrameDecoder | null;
   pending: boolean;
   secure: boolean;
+  /** Key in tlsPending while the TLS handshake of an accepted socket runs. */
+  tlsKey: string | null;
+}
+
+function endpointKey(s: net.Socket): string {
+  return `${s.remoteAddress ?? '?'}|${s.remotePort ?? '?'}`;
 }
 
 export class QuorumCnxManager extends EventEmitter<CnxEvents> {
@@ -48,6 +54,9 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   private readonly extra = new WeakMap<Connection, Extra>();
   private readonly recv: ReceiveQueue;
   private readonly secureContext: tls.SecureContext | null;
+  /** Never listens: performs the TLS handshake (with client-certificate checks) of accepted sockets. */
+  private readonly tlsServer: tls.Server | null = null;
+  private readonly tlsPending = new Map<string, Connection>();
   private server: net.Server | null = null;
   private bound: PeerAddress | null = null;
   private handshake: Uint8Array | null = null;
@@ -76,6 +85,20 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     this.recv = new ReceiveQueue(this.o.recvCapacity, this.o.clock);
     const t = this.o.tls;
     this.secureContext = t === null ? null : tls.createSecureContext({ key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase });
+    if (t !== null) {
+      // tls.Server builds its own context from key/cert/ca (it ignores a secureContext option).
+      this.tlsServer = tls.createServer({
+        key: t.key,
+        cert: t.cert,
+        ca: t.ca,
+        passphrase: t.passphrase,
+        requestCert: true,
+        rejectUnauthorized: true,
+        handshakeTimeout: 0, // our own (injectable) handshake timer covers TLS too
+      });
+      this.tlsServer.on('secureConnection', (ts) => this.onSecureConnection(ts));
+      this.tlsServer.on('tlsClientError', (error, ts) => this.onTlsClientError(error, ts));
+    }
     if (this.o.advertise !== null) this.handshake = this.buildOwnHandshake(this.o.advertise);
   }
 
@@ -266,17 +289,47 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
       return;
     }
     raw.setNoDelay(true);
-    const socket =
-      this.secureContext === null
-        ? raw
-        : new tls.TLSSocket(raw, { isServer: true, secureContext: this.secureContext, requestCert: true, rejectUnauthorized: true });
-    const c = this.track(new Connection('incoming', socket, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e)));
-    const x: Extra = { reader: new HandshakeReader(), decoder: null, pending: true, secure: this.secureContext === null };
+    const c = this.track(new Connection('incoming', raw, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e)));
+    const x: Extra = { reader: new HandshakeReader(), decoder: null, pending: true, secure: this.tlsServer === null, tlsKey: null };
     this.extra.set(c, x);
     this.pending++;
-    if (this.secureContext !== null) socket.once('secure', () => (x.secure = true));
     c.arm(this.o.handshakeTimeoutMs, () => c.close('handshake-timeout', `no handshake within ${this.o.handshakeTimeoutMs} ms`));
-    socket.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+    if (this.tlsServer === null) {
+      raw.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+      return;
+    }
+    // node:tls verifies the client's chain only for sockets of a tls.Server, so the raw socket
+    // is handed to one; its events find this connection again by the (unique) remote endpoint.
+    x.tlsKey = endpointKey(raw);
+    c.eofReason = 'tls-error';
+    c.eofDetail = 'closed during the TLS handshake (e.g. client certificate refused)';
+    this.tlsPending.set(x.tlsKey, c);
+    this.tlsServer.emit('connection', raw);
+  }
+
+  private onSecureConnection(ts: tls.TLSSocket): void {
+    const key = endpointKey(ts);
+    const c = this.tlsPending.get(key);
+    this.tlsPending.delete(key);
+    const x = c === undefined ? undefined : this.extra.get(c);
+    if (c === undefined || x === undefined || c.phase === 'closed') {
+      ts.destroy();
+      return;
+    }
+    x.tlsKey = null;
+    x.secure = true;
+    c.eofReason = 'remote-closed';
+    c.eofDetail = null;
+    c.adopt(ts);
+    ts.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+  }
+
+  private onTlsClientError(error: Error, ts: tls.TLSSocket): void {
+    const key = endpointKey(ts);
+    const c = this.tlsPending.get(key);
+    this.tlsPending.delete(key);
+    ts.destroy();
+    c?.close('tls-error', error.message);
   }
 
   private onData(c: Connection, x: Extra, chunk: Uint8Array): void {
@@ -383,7 +436,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
           });
     socket.setNoDelay(true);
     const c = this.track(new Connection('outgoing', socket, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e)));
-    const x: Extra = { reader: null, decoder: null, pending: false, secure: false };
+    const x: Extra = { reader: null, decoder: null, pending: false, secure: false, tlsKey: null };
     this.extra.set(c, x);
     c.sid = peer.sid;
     dial.conn = c;
@@ -471,7 +524,10 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   private onClosed(c: Connection): void {
     const reason = c.closeReason!;
     const x = this.extra.get(c);
-    if (x !== undefined) this.unpend(x);
+    if (x !== undefined) {
+      this.unpend(x);
+      if (x.tlsKey !== null && this.tlsPending.get(x.tlsKey) === c) this.tlsPending.delete(x.tlsKey);
+    }
     const isRejection = (REJECT_REASONS as readonly string[]).includes(reason);
     if (isRejection) this.rejections[reason as RejectReason]++;
     const context = { id: c.id, sid: c.sid === null ? null : String(c.sid), remote: c.remoteAddress, reason, detail: c.closeDetail };
