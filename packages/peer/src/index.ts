@@ -1,3 +1,19 @@
+export { createPeer, startPeer, Peer } from './peer.js';
+export type {
+  ElectionInfo,
+  LeaderChange,
+  ListenAddress,
+  PeerElectionEvent,
+  PeerEvents,
+  PeerOptions,
+  PeerState,
+  Role,
+  StateChange,
+} from './types.js';
+export type { Vote, DecisionPath, ProposalReason } from '@zkvote/election';
+export type { PeerInfo, CnxTlsOptions } from '@zkvote/cnxmanager';
+export type { LearnerView } from './epoch/leader.js';
+export type { MessageCounts } from './election-runner.js';
 export { PeerError, type PeerErrorCode } from './errors.js';
 export { systemClock, silentLogger, type Clock, type Logger, type TimerHandle } from './clock.js';
 export {
@@ -11,3 +27,14 @@ export {
   type AtomicFs,
   type Epochs,
 } from './persistence.js';
+export {
+  QUORUM_MAGIC,
+  QUORUM_PROTOCOL_VERSION,
+  QuorumFrameDecoder,
+  QuorumMessageType,
+  RejectReason,
+  decodeQuorumPayload,
+  encodeQuorumMessage,
+  type LearnerRole,
+  type QuorumMessage,
+} from './epoch/messages.js';

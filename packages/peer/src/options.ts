@@ -1,0 +1,69 @@
+// Validation and defaults for startPeer: every problem is one PeerError naming the option, what
+// was expected and what came.
+
+import type { QuorumServer } from '@zkvote/quorum';
+import { systemClock, silentLogger, type Clock, type Logger } from './clock.js';
+import { PeerError } from './errors.js';
+import type { ListenAddress, PeerOptions } from './types.js';
+
+export interface ResolvedPeerOptions {
+  myid: bigint;
+  self: QuorumServer;
+  electionAddress: ListenAddress;
+  quorumAddress: ListenAddress;
+  tickTime: number;
+  initLimit: number;
+  syncLimit: number;
+  fastDecision: boolean;
+  zkvotePeers: ReadonlySet<bigint> | null;
+  multiAddress: boolean;
+  lastZxid: bigint;
+  clock: Clock;
+  logger: Logger;
+}
+
+function positiveInt(name: string, value: unknown, dflt: number): number {
+  const v = value ?? dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new PeerError('BAD_OPTIONS', `expected ${name} to be a positive integer, got ${String(v)}`);
+  }
+  return v;
+}
+
+function address(name: string, given: ListenAddress | undefined, fallback: ListenAddress): ListenAddress {
+  const a = given ?? fallback;
+  if (typeof a !== 'object' || a === null || typeof a.host !== 'string' || !Number.isInteger(a.port) || a.port < 0 || a.port > 65535) {
+    throw new PeerError('BAD_OPTIONS', `expected ${name} as { host, port } with a port in 0..65535, got ${JSON.stringify(a)}`);
+  }
+  return { host: a.host, port: a.port };
+}
+
+export function resolvePeerOptions(o: PeerOptions, myid: bigint): ResolvedPeerOptions {
+  const self = o.verifier.members.get(myid);
+  if (self === undefined) {
+    const sids = [...o.verifier.members.keys()].join(',');
+    throw new PeerError('BAD_OPTIONS', `expected myid ${myid} to be one of the configured servers [${sids}], got none`);
+  }
+  const first = self.addresses[0];
+  if (first === undefined) throw new PeerError('BAD_OPTIONS', `expected an address for server.${myid}, got none`);
+  if (o.zkvotePeers !== undefined && !o.zkvotePeers.has(myid)) {
+    throw new PeerError('BAD_OPTIONS', `expected zkvotePeers to include our own sid ${myid}, got [${[...o.zkvotePeers].join(',')}]`);
+  }
+  const lastZxid = o.lastZxid ?? 0n;
+  if (typeof lastZxid !== 'bigint') throw new PeerError('BAD_OPTIONS', `expected lastZxid as a bigint, got ${typeof lastZxid}`);
+  return {
+    myid,
+    self,
+    electionAddress: address('electionAddress', o.electionAddress, { host: first.host, port: first.electionPort }),
+    quorumAddress: address('quorumAddress', o.quorumAddress, { host: first.host, port: first.quorumPort }),
+    tickTime: positiveInt('tickTime', o.tickTime, 2000),
+    initLimit: positiveInt('initLimit', o.initLimit, 10),
+    syncLimit: positiveInt('syncLimit', o.syncLimit, 5),
+    fastDecision: o.fastDecision ?? true,
+    zkvotePeers: o.zkvotePeers ?? null,
+    multiAddress: o.multiAddress ?? false,
+    lastZxid,
+    clock: o.clock ?? systemClock,
+    logger: o.logger ?? silentLogger,
+  };
+}

@@ -1,0 +1,471 @@
+// The embeddable zkvote peer: connection manager + Fast Leader Election + the after-election
+// session (epoch establishment and heartbeats on the quorum port, or a passive watch when the
+// leader is a ZooKeeper server) + dataDir persistence, behind one small evented object.
+
+import { EventEmitter } from 'node:events';
+import tls from 'node:tls';
+import net from 'node:net';
+import { QuorumCnxManager, type PeerAddress } from '@zkvote/cnxmanager';
+import type { Decision, ElectionEvent, Vote } from '@zkvote/election';
+import type { QuorumVerifier } from '@zkvote/quorum';
+import { stateName, type Notification } from '@zkvote/wire';
+import { childLogger, type Clock, type Logger } from './clock.js';
+import { ElectionRunner } from './election-runner.js';
+import type { EpochContext } from './epoch/context.js';
+import { hasVotingQuorum } from './epoch/context.js';
+import { FollowerSession, type QuorumConnector } from './epoch/follower.js';
+import { LeaderSession } from './epoch/leader.js';
+import { QuorumListener } from './epoch/listener.js';
+import { PeerError } from './errors.js';
+import { resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
+import { PassiveFollow } from './passive.js';
+import { EpochStore, readMyid } from './persistence.js';
+import type { ElectionInfo, ListenAddress, PeerElectionEvent, PeerEvents, PeerOptions, PeerState, Role } from './types.js';
+
+type Session =
+  | { kind: 'none' }
+  | { kind: 'leader'; session: LeaderSession }
+  | { kind: 'follower'; session: FollowerSession }
+  | { kind: 'passive'; watch: PassiveFollow };
+
+/**
+ * Prepares a peer without binding anything: reads myid if needed and opens the epoch files.
+ * Attach listeners, then `await peer.start()` to see the very first LOOKING as an event.
+ */
+export async function createPeer(options: PeerOptions): Promise<Peer> {
+  const myid = options.myid ?? (await readMyid(options.dataDir));
+  const resolved = resolvePeerOptions(options, myid);
+  const store = await EpochStore.open(options.dataDir, { lastZxid: resolved.lastZxid });
+  return new Peer(options, resolved, store);
+}
+
+/** createPeer + start: binds both ports and begins LOOKING. */
+export async function startPeer(options: PeerOptions): Promise<Peer> {
+  const peer = await createPeer(options);
+  await peer.start();
+  return peer;
+}
+
+export class Peer extends EventEmitter<PeerEvents> {
+  readonly myid: bigint;
+  private verifier: QuorumVerifier;
+  private readonly o: ResolvedPeerOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly listener: QuorumListener;
+  private readonly cnx: QuorumCnxManager;
+  private runner: ElectionRunner;
+  private session: Session = { kind: 'none' };
+  private stateValue: PeerState = 'LOOKING';
+  private leaderValue: bigint | null = null;
+  private lastDecidedLeader: bigint | null = null;
+  private zxid: bigint;
+  private lookingSince = 0;
+  private lastDuration: number | null = null;
+  private closing: Promise<void> | null = null;
+  private started = false;
+
+  /** Use createPeer()/startPeer(); the constructor binds nothing. */
+  constructor(
+    private readonly options: PeerOptions,
+    resolved: ResolvedPeerOptions,
+    private readonly store: EpochStore,
+  ) {
+    super();
+    this.o = resolved;
+    this.myid = resolved.myid;
+    this.verifier = options.verifier;
+    this.clock = resolved.clock;
+    this.logger = childLogger(resolved.logger, { myid: resolved.myid.toString() });
+    this.zxid = resolved.lastZxid;
+    const t = options.tls;
+    this.listener = new QuorumListener({
+      host: resolved.quorumAddress.host,
+      port: resolved.quorumAddress.port,
+      clock: this.clock,
+      logger: this.logger,
+      handshakeTimeoutMs: resolved.tickTime * resolved.syncLimit,
+      maxConnections: Math.max(64, this.verifier.members.size * 4),
+      createServer:
+        t === undefined
+          ? undefined
+          : (onConnection) =>
+              tls.createServer(
+                { key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase, requestCert: true, rejectUnauthorized: true,
+                  handshakeTimeout: resolved.tickTime * resolved.syncLimit },
+                onConnection,
+              ),
+    });
+    const advertiseWildcard = ['0.0.0.0', '::'].includes(resolved.electionAddress.host) && resolved.electionAddress.port !== 0;
+    this.cnx = new QuorumCnxManager({
+      myid: this.myid,
+      listen: resolved.electionAddress,
+      peers: this.electionPeers(this.verifier),
+      voters: new Set(this.verifier.votingMembers.keys()),
+      protocol: resolved.multiAddress ? 'v2' : 'v1',
+      advertise: advertiseWildcard ? this.ownElectionAddresses() : undefined,
+      handshakeTimeoutMs: resolved.tickTime * resolved.syncLimit,
+      recvCapacity: 0,
+      tls: options.tls,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    this.runner = this.makeRunner();
+  }
+
+  // ---- public surface ---------------------------------------------------------------------
+
+  get state(): PeerState {
+    return this.stateValue;
+  }
+
+  /** The leader while FOLLOWING/LEADING/OBSERVING; null while LOOKING. */
+  get leader(): bigint | null {
+    return this.leaderValue;
+  }
+
+  /** The established epoch (the leader's fencing token), null until establishment or with a ZooKeeper leader. */
+  get epoch(): bigint | null {
+    const s = this.session;
+    if (s.kind === 'leader' || s.kind === 'follower') return s.session.epoch;
+    return null;
+  }
+
+  /** The election round (ZooKeeper's logicalclock). */
+  get round(): bigint {
+    return this.runner.core.logicalclock;
+  }
+
+  /** The vote this peer answers LOOKING servers with (ZooKeeper's currentVote). */
+  get currentVote(): Vote | null {
+    return this.runner.core.currentVote;
+  }
+
+  get acceptedEpoch(): bigint {
+    return this.store.acceptedEpoch;
+  }
+
+  get currentEpoch(): bigint {
+    return this.store.currentEpoch;
+  }
+
+  get lastZxid(): bigint {
+    return this.zxid;
+  }
+
+  get electionAddress(): ListenAddress {
+    return this.cnx.address();
+  }
+
+  get quorumAddress(): ListenAddress {
+    const a = this.listener.address();
+    if (a === null) throw new PeerError('CLOSED', 'expected a bound quorum port, got a closed peer');
+    return a;
+  }
+
+  /** For services that track their own progress: used in the next vote and FOLLOWERINFO. */
+  setZxid(zxid: bigint): void {
+    if (typeof zxid !== 'bigint' || zxid < -(1n << 63n) || zxid >= 1n << 63n) {
+      throw new PeerError('BAD_OPTIONS', `expected a signed 64-bit bigint zxid, got ${String(zxid)}`);
+    }
+    this.zxid = zxid;
+  }
+
+  electionInfo(): ElectionInfo {
+    const snap = this.runner.core.snapshot();
+    const s = this.session;
+    return {
+      myid: this.myid,
+      state: this.stateValue,
+      round: snap.logicalclock,
+      leader: this.leaderValue,
+      epoch: this.epoch,
+      acceptedEpoch: this.store.acceptedEpoch,
+      currentEpoch: this.store.currentEpoch,
+      lastZxid: this.zxid,
+      proposal: snap.looking ? snap.proposal : null,
+      currentVote: snap.currentVote,
+      recvset: [...snap.recvset].map(([sid, vote]) => ({ sid, vote })),
+      outofelection: [...snap.outofelection].map(([sid, vote]) => ({ sid, vote })),
+      connections: [...this.cnx.peerTable().values()],
+      lastElectionDurationMs: this.lastDuration,
+      messages: { ...this.runner.counts },
+      session:
+        s.kind === 'leader'
+          ? { kind: 'leader', phase: s.session.state, proposedEpoch: s.session.proposedEpoch, learners: s.session.learnerViews() }
+          : s.kind === 'follower'
+            ? { kind: 'follower', phase: s.session.state, leader: s.session.leader, lastHeard: s.session.lastHeard }
+            : s.kind === 'passive'
+              ? { kind: 'passive', leader: s.watch.leader, reportingNewElection: s.watch.reportingNewElection() }
+              : { kind: 'none' },
+      zkvotePeers: this.o.zkvotePeers === null ? null : [...this.o.zkvotePeers].sort((a, b) => (a < b ? -1 : 1)),
+    };
+  }
+
+  /** Stops every session, timer and socket; resolves once both ports are released. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.endSession();
+      this.runner.close();
+      await Promise.all([this.listener.close(), this.cnx.halt()]);
+      this.logger.info('peer closed');
+    })();
+    return this.closing;
+  }
+
+  // ---- startup ---------------------------------------------------------------------------
+
+  /** Binds the quorum and election ports, then starts the first election. Call once. */
+  async start(): Promise<void> {
+    if (this.started) throw new PeerError('BAD_OPTIONS', 'expected start() once per peer, got a second call');
+    this.started = true;
+    if (this.closing !== null) throw new PeerError('CLOSED', 'expected start() before close(), got a closed peer');
+    try {
+      await this.listener.listen();
+    } catch (e) {
+      this.runner.close();
+      await this.cnx.halt();
+      throw e;
+    }
+    try {
+      await this.cnx.start();
+    } catch (e) {
+      this.runner.close();
+      await Promise.all([this.listener.close(), this.cnx.halt()]);
+      const a = this.o.electionAddress;
+      throw new PeerError('LISTEN_FAILED', `expected to listen on election port ${a.host}:${a.port}, got ${(e as Error).message}`, { cause: e });
+    }
+    this.logger.info('peer started', {
+      electionPort: this.cnx.address().port,
+      quorumPort: this.quorumAddress.port,
+      acceptedEpoch: this.store.acceptedEpoch.toString(),
+      currentEpoch: this.store.currentEpoch.toString(),
+    });
+    this.lookForLeader('peer started');
+  }
+
+  private electionPeers(verifier: QuorumVerifier): Map<bigint, PeerAddress[]> {
+    const peers = new Map<bigint, PeerAddress[]>();
+    for (const [sid, server] of verifier.members) {
+      if (sid === this.myid) continue;
+      const all = server.addresses.map((a) => ({ host: a.host, port: a.electionPort }));
+      peers.set(sid, this.o.multiAddress ? all : all.slice(0, 1));
+    }
+    return peers;
+  }
+
+  private ownElectionAddresses(): PeerAddress[] {
+    const all = this.o.self.addresses.map((a) => ({ host: a.host, port: a.electionPort }));
+    return this.o.multiAddress ? all : all.slice(0, 1);
+  }
+
+  private makeRunner(): ElectionRunner {
+    const e = this.options.election ?? {};
+    return new ElectionRunner(
+      {
+        myid: this.myid,
+        verifier: this.verifier,
+        learnerType: this.verifier.members.get(this.myid)?.type ?? 'participant',
+        fastDecision: this.o.fastDecision,
+        minNotificationIntervalMs: e.minNotificationIntervalMs,
+        maxNotificationIntervalMs: e.maxNotificationIntervalMs,
+        finalizeWaitMs: e.finalizeWaitMs,
+      },
+      this.cnx,
+      this.clock,
+      this.logger,
+      {
+        decided: (d) => this.onDecided(d),
+        event: (ev) => this.onElectionEvent(ev),
+        notification: (sid, n) => this.onNotification(sid, n),
+        restart: (v) => this.onNewConfig(v),
+      },
+    );
+  }
+
+  // ---- election -----------------------------------------------------------------------------
+
+  private isZkvote(sid: bigint): boolean {
+    return this.o.zkvotePeers === null || this.o.zkvotePeers.has(sid);
+  }
+
+  /**
+   * The peerEpoch of our initial vote. In a mixed ensemble whose zkvote voters cannot form a
+   * quorum alone, we could never establish leadership (ZooKeeper learners cannot follow us), so
+   * we propose epoch -1: every ZooKeeper server outranks us, and we still count toward its quorum.
+   */
+  private voteEpoch(): bigint {
+    const z = this.o.zkvotePeers;
+    if (z !== null && !hasVotingQuorum(this.verifier, z)) return -1n;
+    return this.store.currentEpoch;
+  }
+
+  private lookForLeader(reason: string): void {
+    if (this.closing !== null || this.runner.core.looking) return;
+    this.endSession();
+    this.lookingSince = this.clock.now();
+    this.leaderValue = null;
+    // lookForLeader always opens the next round; announce it before the core's own events.
+    const round = this.runner.core.logicalclock + 1n;
+    this.stateValue = 'LOOKING';
+    this.emit('state', { state: 'LOOKING', leader: null, epoch: null, round });
+    this.logger.info('LOOKING', { round: round.toString(), reason });
+    this.event({ type: 'looking', at: this.clock.now(), round, reason });
+    this.runner.startLooking(this.zxid, this.voteEpoch());
+  }
+
+  private onDecided(d: Decision): void {
+    if (this.closing !== null) return;
+    const now = this.clock.now();
+    const state = stateName(d.state) as PeerState;
+    const leader = d.vote.leader;
+    this.lastDuration = now - this.lookingSince;
+    this.leaderValue = leader;
+    this.logger.info(`${state}`, { leader: leader.toString(), round: d.vote.electionEpoch.toString(), durationMs: this.lastDuration, fast: d.fast });
+    this.event({
+      type: 'decided', at: now, state, leader, round: d.vote.electionEpoch, zxid: d.vote.zxid, peerEpoch: d.vote.peerEpoch,
+      durationMs: this.lastDuration, fast: d.fast, path: d.path, voters: d.voters,
+    });
+    this.setState(state);
+    if (leader !== this.lastDecidedLeader) {
+      const previous = this.lastDecidedLeader;
+      this.lastDecidedLeader = leader;
+      this.emit('leader', { leader, previous, epoch: null, zkvote: this.isZkvote(leader) });
+    }
+    this.beginSession(state, leader);
+  }
+
+  private onElectionEvent(ev: ElectionEvent): void {
+    const at = this.clock.now();
+    switch (ev.kind) {
+      case 'proposal':
+        this.logger.debug('proposal', { leader: ev.vote.leader.toString(), zxid: ev.vote.zxid.toString(), peerEpoch: ev.vote.peerEpoch.toString(), reason: ev.reason });
+        this.event({ type: 'proposal', at, round: this.runner.core.logicalclock, vote: ev.vote, reason: ev.reason, ...(ev.from !== undefined ? { from: ev.from } : {}) });
+        break;
+      case 'round':
+        this.event({ type: 'round', at, from: ev.from, to: ev.to });
+        break;
+      case 'received': {
+        const n = ev.notification;
+        const s = stateName(n.state);
+        this.event({
+          type: 'vote-received', at, sid: ev.sid, state: s.startsWith('UNKNOWN') ? n.state : (s as PeerState),
+          leader: n.leader, zxid: n.zxid, electionEpoch: n.electionEpoch, peerEpoch: n.peerEpoch,
+        });
+        break;
+      }
+      case 'timeout':
+        this.event({ type: 'notification-timeout', at, resent: ev.resent, nextIntervalMs: ev.nextIntervalMs });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onNotification(sid: bigint, n: Notification): void {
+    if (this.session.kind === 'passive') this.session.watch.notification(sid, n);
+  }
+
+  /** A newer configuration arrived while LOOKING: ZooKeeper restarts its election with it. */
+  private onNewConfig(verifier: QuorumVerifier): void {
+    if (this.closing !== null) return;
+    if (!verifier.members.has(this.myid)) {
+      this.logger.error('ignoring a configuration without our sid', { version: verifier.version.toString(16) });
+      return;
+    }
+    this.logger.warn('configuration changed, restarting the election', { version: verifier.version.toString(16) });
+    this.runner.close();
+    this.verifier = verifier;
+    this.cnx.setPeers(this.electionPeers(verifier));
+    this.cnx.setVoters(new Set(verifier.votingMembers.keys()));
+    this.runner = this.makeRunner();
+    this.lookForLeader('configuration changed');
+  }
+
+  // ---- after the election ---------------------------------------------------------------
+
+  private epochContext(): EpochContext {
+    return {
+      myid: this.myid,
+      verifier: this.verifier,
+      store: this.store,
+      lastZxid: () => this.zxid,
+      clock: this.clock,
+      logger: this.logger,
+      tickTime: this.o.tickTime,
+      initLimit: this.o.initLimit,
+      syncLimit: this.o.syncLimit,
+    };
+  }
+
+  private beginSession(state: PeerState, leader: bigint): void {
+    const role: Role = state === 'LEADING' ? 'leader' : state === 'OBSERVING' ? 'observer' : 'follower';
+    const onEstablished = (epoch: bigint): void => {
+      this.runner.core.updatePeerEpoch(epoch);
+      this.event({ type: 'established', at: this.clock.now(), role, leader, epoch });
+      this.emit('state', { state: this.stateValue, leader, epoch, round: this.round });
+    };
+    const onEnd = (reason: string): void => {
+      this.event({ type: 'step-down', at: this.clock.now(), role, leader, reason });
+      this.lookForLeader(reason);
+    };
+    if (state === 'LEADING') {
+      const session = new LeaderSession(this.epochContext());
+      this.session = { kind: 'leader', session };
+      session.on('established', onEstablished);
+      session.on('stepDown', onEnd);
+      this.listener.setHandler((channel, info) => session.addLearner(channel, info));
+      session.start();
+      return;
+    }
+    if (!this.isZkvote(leader)) {
+      const watch = new PassiveFollow(leader, this.myid, this.verifier, this.cnx, this.clock, this.o.tickTime * this.o.initLimit, onEnd);
+      this.session = { kind: 'passive', watch };
+      watch.start();
+      return;
+    }
+    const server = this.verifier.members.get(leader);
+    const endpoints = (server?.addresses ?? []).map((a) => ({ host: a.host, port: a.quorumPort }));
+    const session = new FollowerSession(this.epochContext(), {
+      leader,
+      role: role === 'observer' ? 'observer' : 'participant',
+      endpoints,
+      connect: this.connector(),
+    });
+    this.session = { kind: 'follower', session };
+    session.on('established', onEstablished);
+    session.on('lost', onEnd);
+    session.start();
+  }
+
+  private connector(): QuorumConnector | undefined {
+    const t = this.options.tls;
+    if (t === undefined) return undefined;
+    return ({ host, port }) => {
+      const socket = tls.connect({
+        host, port, key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase,
+        servername: net.isIP(host) === 0 ? host : undefined,
+        ...(t.hostnameVerification === false ? { checkServerIdentity: () => undefined } : {}),
+      });
+      return socket;
+    };
+  }
+
+  private endSession(): void {
+    const s = this.session;
+    this.session = { kind: 'none' };
+    this.listener.setHandler(null);
+    if (s.kind === 'leader') s.session.stop('leaving LEADING');
+    else if (s.kind === 'follower') s.session.stop('leaving FOLLOWING');
+    else if (s.kind === 'passive') s.watch.stop();
+  }
+
+  private setState(state: PeerState): void {
+    this.stateValue = state;
+    this.emit('state', { state, leader: this.leaderValue, epoch: this.epoch, round: this.round });
+  }
+
+  private event(e: PeerElectionEvent): void {
+    this.emit('electionEvent', e);
+  }
+}

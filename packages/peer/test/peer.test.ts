@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerElectionEvent } from '../src/index.js';
+import { Ensemble } from './helpers/ensemble.js';
+
+let ensemble: Ensemble | undefined;
+afterEach(async () => {
+  await ensemble?.close();
+  ensemble = undefined;
+});
+
+async function epochFiles(dir: string): Promise<[string, string]> {
+  return [await readFile(path.join(dir, 'acceptedEpoch'), 'utf8'), await readFile(path.join(dir, 'currentEpoch'), 'utf8')];
+}
+
+describe('three in-process peers', () => {
+  it('elect the largest sid, establish epoch 1, and persist it everywhere', async () => {
+    ensemble = await Ensemble.create([1n, 2n, 3n]);
+    const events: PeerElectionEvent[] = [];
+    // 3 first: whichever peer joins it next forms a quorum that can only pick the largest sid.
+    await ensemble.start(3n);
+    const p1 = await ensemble.start(1n, {}, (p) => p.on('electionEvent', (e) => events.push(e)));
+    await ensemble.start(2n);
+    const { leader, epoch } = await ensemble.settled();
+    expect(leader).toBe(3n);
+    expect(epoch).toBe(1n);
+    for (const dir of ensemble.dirs.values()) expect(await epochFiles(dir)).toEqual(['1', '1']);
+    expect(p1.currentVote?.peerEpoch).toBe(1n);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('looking');
+    expect(types).toContain('decided');
+    expect(types.at(-1)).toBe('established');
+    const decided = events.find((e) => e.type === 'decided');
+    expect(decided).toMatchObject({ state: 'FOLLOWING', leader: 3n });
+    const info = p1.electionInfo();
+    expect(info).toMatchObject({ state: 'FOLLOWING', leader: 3n, epoch: 1n, session: { kind: 'follower', phase: 'established' } });
+    expect(info.connections.map((c) => c.sid)).toEqual([2n, 3n]);
+    expect(info.messages.received).toBeGreaterThan(0);
+    expect(info.lastElectionDurationMs).not.toBeNull();
+  });
+
+  it('re-elect with a higher epoch when the leader closes, and the old leader rejoins as follower', async () => {
+    ensemble = await Ensemble.create([1n, 2n, 3n]);
+    for (const sid of [3n, 1n, 2n]) await ensemble.start(sid);
+    const first = await ensemble.settled();
+    expect(first).toEqual({ leader: 3n, epoch: 1n });
+
+    await ensemble.stop(3n);
+    const second = await ensemble.settled();
+    expect(second.leader).toBe(2n);
+    expect(second.epoch).toBeGreaterThan(first.epoch);
+
+    const back = await ensemble.start(3n);
+    const third = await ensemble.settled();
+    expect(third.leader).toBe(2n);
+    expect(third.epoch).toBe(second.epoch);
+    expect(back.state).toBe('FOLLOWING');
+    expect(await epochFiles(ensemble.dirs.get(3n) as string)).toEqual([String(second.epoch), String(second.epoch)]);
+  });
+});
