@@ -3,7 +3,7 @@
 
 const BRAND = Symbol.for('@zkvote/election/ElectionError');
 
-export type ElectionErrorCode = 'ALREADY_LOOKING' | 'STOPPED' | 'CLOSED' | 'BAD_OPTION';
+export type ElectionErrorCode = 'ALREADY_LOOKING' | 'STOPPED' | 'CLOSED' | 'RESTART' | 'BAD_OPTION';
 
 export class ElectionError extends Error {
   readonly code: ElectionErrorCode;

@@ -1,0 +1,172 @@
+// ElectionDriver: runs the pure core against a real QuorumCnxManager and a clock. It decodes
+// payloads, feeds the core, and carries out its actions (encode + send, timers, reconnect).
+// All election logic stays in the core; this file only moves bytes and time.
+
+import { EventEmitter } from 'node:events';
+import { buildMsg, tryParse, type BuildLayout, type ServerState } from '@zkvote/wire';
+import type { QuorumCnxManager } from '@zkvote/cnxmanager';
+import type { QuorumVerifier } from '@zkvote/quorum';
+import { ElectionError } from './errors.js';
+import { FastLeaderElection } from './core/fle.js';
+import type { Action, Decision, ElectionEvent, ElectionOptions, StartLookingInput, TimerName } from './core/types.js';
+
+export type TimerHandle = unknown;
+
+/** Same shape as @zkvote/cnxmanager's Clock, so one injected clock can serve both. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** The part of QuorumCnxManager the driver uses (a simulator may provide its own). */
+export type ElectionTransport = Pick<QuorumCnxManager, 'send' | 'someQueueEmpty' | 'connectAll' | 'on' | 'off' | 'peerTable'>;
+
+export interface ElectionDriverOptions extends ElectionOptions {
+  cnx: ElectionTransport;
+  clock?: Clock;
+  /** Layout of outgoing notifications; 'v2' (what 3.5+ sends) unless emulating an old server. */
+  layout?: BuildLayout;
+}
+
+export interface DriverStats {
+  received: number;
+  /** Payloads @zkvote/wire rejected (dropped, as a 3.5.8+ receiver does). */
+  malformed: number;
+  sent: number;
+}
+
+export interface ElectionDriverEvents {
+  decided: [decision: Decision];
+  event: [event: ElectionEvent];
+  state: [state: ServerState];
+  /** A newer, different configuration arrived: the election stopped; the owner must rebuild it. */
+  restart: [info: { from: bigint; verifier: QuorumVerifier }];
+}
+
+export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
+  readonly core: FastLeaderElection;
+  readonly stats: DriverStats = { received: 0, malformed: 0, sent: 0 };
+  readonly #cnx: ElectionTransport;
+  readonly #clock: Clock;
+  readonly #layout: BuildLayout;
+  readonly #timers = new Map<TimerName, TimerHandle>();
+  #waiter: { resolve(d: Decision): void; reject(e: Error): void } | null = null;
+  #closed = false;
+
+  readonly #onMessage = (sid: bigint, payload: Uint8Array): void => {
+    if (this.#closed) return;
+    this.stats.received++;
+    const r = tryParse(payload);
+    if (!r.ok) {
+      this.stats.malformed++;
+      return;
+    }
+    this.#run(this.core.receive(sid, r.value));
+  };
+  readonly #onConnected = (sid: bigint): void => {
+    if (!this.#closed) this.#run(this.core.connectionUp(sid));
+  };
+  readonly #onDisconnected = (sid: bigint): void => {
+    if (!this.#closed) this.#run(this.core.connectionDown(sid));
+  };
+
+  constructor(opts: ElectionDriverOptions) {
+    super();
+    const { cnx, clock, layout, ...coreOptions } = opts;
+    this.core = new FastLeaderElection(coreOptions);
+    this.#cnx = cnx;
+    this.#clock = clock ?? systemClock;
+    this.#layout = layout ?? 'v2';
+    cnx.on('message', this.#onMessage);
+    cnx.on('connected', this.#onConnected);
+    cnx.on('disconnected', this.#onDisconnected);
+    for (const [sid, info] of cnx.peerTable()) if (info.state === 'connected') this.core.connectionUp(sid);
+  }
+
+  /** One lookForLeader(): resolves with the decision; rejects if closed or restarted first. */
+  lookForLeader(input: StartLookingInput): Promise<Decision> {
+    if (this.#closed) return Promise.reject(new ElectionError('CLOSED', 'expected an open driver, got lookForLeader() after close()'));
+    const done = new Promise<Decision>((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+    const actions = this.core.startLooking(input);
+    this.emit('state', this.core.state);
+    this.#run(actions);
+    return done;
+  }
+
+  /** Stops the core and its timers and detaches from the connection manager (which the owner halts). */
+  close(): void {
+    if (this.#closed) return;
+    this.core.stop();
+    this.#closed = true;
+    for (const handle of this.#timers.values()) this.#clock.clearTimeout(handle);
+    this.#timers.clear();
+    this.#cnx.off('message', this.#onMessage);
+    this.#cnx.off('connected', this.#onConnected);
+    this.#cnx.off('disconnected', this.#onDisconnected);
+    this.#settle(null, new ElectionError('CLOSED', 'expected a decision, got close() while looking'));
+  }
+
+  #run(actions: Action[]): void {
+    for (const a of actions) {
+      switch (a.type) {
+        case 'send':
+          this.stats.sent++;
+          this.#cnx.send(a.to, buildMsg(a.notification, this.#layout));
+          break;
+        case 'setTimer': {
+          const old = this.#timers.get(a.timer);
+          if (old !== undefined) this.#clock.clearTimeout(old);
+          const timer = a.timer;
+          this.#timers.set(
+            timer,
+            this.#clock.setTimeout(() => {
+              this.#timers.delete(timer);
+              if (!this.#closed) this.#run(this.core.timerFired(timer, { someQueueEmpty: this.#cnx.someQueueEmpty() }));
+            }, a.delayMs),
+          );
+          break;
+        }
+        case 'cancelTimer': {
+          const old = this.#timers.get(a.timer);
+          if (old !== undefined) this.#clock.clearTimeout(old);
+          this.#timers.delete(a.timer);
+          break;
+        }
+        case 'connectAll':
+          this.#cnx.connectAll();
+          break;
+        case 'decided': {
+          const { type: _type, ...decision } = a;
+          this.emit('state', a.state);
+          this.emit('decided', decision);
+          this.#settle(decision, null);
+          break;
+        }
+        case 'restart':
+          this.emit('restart', { from: a.from, verifier: a.verifier });
+          this.#settle(null, new ElectionError('RESTART', `expected to finish the election, got a newer config (version ${a.verifier.version}) from ${a.from}`));
+          break;
+        case 'event':
+          this.emit('event', a.event);
+          break;
+      }
+    }
+  }
+
+  #settle(decision: Decision | null, error: Error | null): void {
+    const w = this.#waiter;
+    if (w === null) return;
+    this.#waiter = null;
+    if (decision !== null) w.resolve(decision);
+    else if (error !== null) w.reject(error);
+  }
+}
