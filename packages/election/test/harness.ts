@@ -18,8 +18,9 @@ export interface ServerSpec {
   observer: boolean;
   zxid: bigint;
   epoch: bigint;
-  weight?: number;
   layout: BuildLayout;
+  /** Only in the last-seen (proposed) configuration, not the committed one. */
+  next?: boolean;
 }
 
 interface Node {
@@ -65,7 +66,7 @@ export class Net {
     this.fast = opts.fast ?? true;
     const line = (s: { sid: bigint; observer: boolean }): string =>
       `server.${s.sid}=127.0.0.1:${20000 + Number(s.sid)}:${30000 + Number(s.sid)}:${s.observer ? 'observer' : 'participant'}`;
-    const text = [...specs.map(line), ...(opts.extraConfig ?? [])].join('\n');
+    const text = [...specs.filter((s) => s.next !== true).map(line), ...(opts.extraConfig ?? [])].join('\n');
     this.verifier = parseDynamicConfig(text).verifier;
     const ls = opts.lastSeen ?? null;
     this.lastSeen =

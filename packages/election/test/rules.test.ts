@@ -298,3 +298,36 @@ describe('non-voters and odd states', () => {
     expect(net.node(2n).events.at(-1)).toMatchObject({ kind: 'ignored', reason: 'not-looking' });
   });
 });
+
+describe('joint quorums during a reconfiguration', () => {
+  const header = `
+    servers 1,2,3
+    server 4 next
+    server 5 next
+    lastseen 1,2,3,4,5 version=0x100000000
+  `;
+
+  it('need a quorum of the committed AND of the newer last-seen configuration', () => {
+    const net = runScript(`
+      ${header}
+      start 1,2; deliver all; run 2000
+      expect 1 LOOKING; expect 2 LOOKING      # {1,2} is 2 of 3 but only 2 of 5
+      start 4; deliver all
+      expect 2 LEADING; expect 1 FOLLOWING 2
+      expect 4 FOLLOWING 2                     # 4 votes in the new config but proposed nobody (not a committed voter)
+    `);
+    expect(net.sent.find((s) => s.from === 4n)?.n.leader).toBe(-(2n ** 63n));
+    expect(net.sent.some((s) => s.from === 1n && s.to === 5n)).toBe(true); // last-seen voters get notifications
+  });
+
+  it('a last-seen config that is not newer is not counted', () => {
+    runScript(`
+      servers 1,2,3
+      server 4 next
+      server 5 next
+      lastseen 1,2,3,4,5 version=0
+      start 1,2; deliver all
+      expect 2 LEADING; expect 1 FOLLOWING 2
+    `);
+  });
+});

@@ -62,6 +62,7 @@ function header(cmd: string, args: string[], specs: Map<bigint, ServerSpec>, opt
       for (const a of args.slice(1)) {
         const [k, v = ''] = a.split('=');
         if (k === 'observer') s.observer = true;
+        else if (k === 'next') s.next = true;
         else if (k === 'zxid') s.zxid = BigInt(v);
         else if (k === 'epoch') s.epoch = BigInt(v);
         else if (k === 'layout') s.layout = v as BuildLayout;
