@@ -2,6 +2,7 @@
 // timers and listeners and closes exactly once with a reason; the manager decides the policy.
 
 import type { Socket } from 'node:net';
+import type { FrameDecoder, HandshakeReader } from '@zkvote/wire';
 import type { Clock, TimerHandle } from './clock.js';
 
 export type Direction = 'incoming' | 'outgoing';
@@ -51,6 +52,16 @@ export class Connection {
   congested = false;
   bytesIn = 0;
   bytesOut = 0;
+  /** Incoming, until the handshake is complete. */
+  reader: HandshakeReader | null = null;
+  /** Once registered for a sid. */
+  decoder: FrameDecoder | null = null;
+  /** Counted in the manager's pending-handshake total. */
+  pendingHandshake = false;
+  /** TLS established (always true for plain incoming sockets); errors before it are TLS errors. */
+  secure = false;
+  /** While the server-side TLS handshake runs: the acceptor's token for this connection. */
+  tlsToken: string | null = null;
   closeReason: CloseReason | null = null;
   /** How a close by the far end is reported (a TLS handshake refused by node:tls just ends). */
   eofReason: CloseReason = 'remote-closed';

@@ -17,8 +17,9 @@ import {
   type QuorumCnxManagerOptions,
   type ResolvedOptions,
 } from './options.js';
-import { newPeerState, type CnxStats, type Dial, type PeerInfo, type PeerState } from './peer-state.js';
+import { describePeer, newPeerState, type CnxStats, type Dial, type PeerInfo, type PeerState } from './peer-state.js';
 import { ReceiveQueue, type ReceivedMessage } from './receive-queue.js';
+import { dialSocket, TlsAcceptor } from './tls.js';
 
 export interface CnxEvents {
   message: [sid: bigint, payload: Uint8Array, meta: { fromNonVoter: boolean }];
@@ -31,19 +32,6 @@ const MAX_UNKNOWN_PEERS = 256;
 
 const DIAL_FAILURES: ReadonlySet<CloseReason> = new Set(['connect-failed', 'connect-timeout', 'remote-closed', 'socket-error']);
 
-interface Extra {
-  reader: HandshakeReader | null;
-  decoder: FrameDecoder | null;
-  pending: boolean;
-  secure: boolean;
-  /** Key in tlsPending while the TLS handshake of an accepted socket runs. */
-  tlsKey: string | null;
-}
-
-function endpointKey(s: net.Socket): string {
-  return `${s.remoteAddress ?? '?'}|${s.remotePort ?? '?'}`;
-}
-
 export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   readonly myid: bigint;
   private readonly o: ResolvedOptions;
@@ -51,12 +39,9 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   private voters: ReadonlySet<bigint> | null;
   private readonly table = new Map<bigint, PeerState>();
   private readonly sockets = new Set<Connection>();
-  private readonly extra = new WeakMap<Connection, Extra>();
   private readonly recv: ReceiveQueue;
   private readonly secureContext: tls.SecureContext | null;
-  /** Never listens: performs the TLS handshake (with client-certificate checks) of accepted sockets. */
-  private readonly tlsServer: tls.Server | null = null;
-  private readonly tlsPending = new Map<string, Connection>();
+  private readonly tlsAcceptor: TlsAcceptor<Connection> | null = null;
   private server: net.Server | null = null;
   private bound: PeerAddress | null = null;
   private handshake: Uint8Array | null = null;
@@ -86,18 +71,10 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     const t = this.o.tls;
     this.secureContext = t === null ? null : tls.createSecureContext({ key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase });
     if (t !== null) {
-      // tls.Server builds its own context from key/cert/ca (it ignores a secureContext option).
-      this.tlsServer = tls.createServer({
-        key: t.key,
-        cert: t.cert,
-        ca: t.ca,
-        passphrase: t.passphrase,
-        requestCert: true,
-        rejectUnauthorized: true,
-        handshakeTimeout: 0, // our own (injectable) handshake timer covers TLS too
+      this.tlsAcceptor = new TlsAcceptor<Connection>(t, {
+        secured: (c, ts) => this.onSecured(c, ts),
+        refused: (c, error) => c.close('tls-error', error.message),
       });
-      this.tlsServer.on('secureConnection', (ts) => this.onSecureConnection(ts));
-      this.tlsServer.on('tlsClientError', (error, ts) => this.onTlsClientError(error, ts));
     }
     if (this.o.advertise !== null) this.handshake = this.buildOwnHandshake(this.o.advertise);
   }
@@ -130,7 +107,11 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     const info = server.address() as net.AddressInfo;
     this.bound = { host: this.o.listen.host, port: info.port };
     this.handshake ??= this.buildOwnHandshake([this.bound]);
-    if ((this.phase as string) === 'halted') return; // halt() raced with start()
+    if ((this.phase as string) === 'halted') {
+      // halt() ran while we were binding: its close() found nothing listening yet.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return;
+    }
     this.phase = 'running';
     this.o.logger.info('election listener started', { myid: String(this.myid), port: info.port });
   }
@@ -242,23 +223,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     const sids = new Set([...this.peers.keys(), ...this.table.keys()]);
     sids.delete(this.myid);
     for (const sid of [...sids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const p = this.table.get(sid) ?? newPeerState(sid);
-      out.set(sid, {
-        sid,
-        state: p.conn !== null ? 'connected' : p.dial !== null ? 'connecting' : 'idle',
-        direction: p.conn?.direction ?? null,
-        remoteAddress: p.conn?.remoteAddress ?? null,
-        localAddress: p.conn?.localAddress ?? null,
-        connectedAt: p.connectedAt,
-        bytesIn: p.bytesIn,
-        bytesOut: p.bytesOut,
-        messagesIn: p.messagesIn,
-        messagesOut: p.messagesOut,
-        queued: p.slot !== null,
-        lastError: p.lastError,
-        configured: this.peers.has(sid),
-        nonVoter: this.isNonVoter(sid),
-      });
+      out.set(sid, describePeer(this.table.get(sid) ?? newPeerState(sid), this.peers.has(sid), this.isNonVoter(sid)));
     }
     return out;
   }
@@ -289,70 +254,56 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
       return;
     }
     raw.setNoDelay(true);
-    const c = this.track(new Connection('incoming', raw, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e)));
-    const x: Extra = { reader: new HandshakeReader(), decoder: null, pending: true, secure: this.tlsServer === null, tlsKey: null };
-    this.extra.set(c, x);
+    const c = this.connection('incoming', raw);
+    c.reader = new HandshakeReader();
+    c.pendingHandshake = true;
     this.pending++;
     c.arm(this.o.handshakeTimeoutMs, () => c.close('handshake-timeout', `no handshake within ${this.o.handshakeTimeoutMs} ms`));
-    if (this.tlsServer === null) {
-      raw.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+    if (this.tlsAcceptor === null) {
+      c.secure = true;
+      raw.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, chunk)));
       return;
     }
-    // node:tls verifies the client's chain only for sockets of a tls.Server, so the raw socket
-    // is handed to one; its events find this connection again by the (unique) remote endpoint.
-    x.tlsKey = endpointKey(raw);
+    // node:tls ends a socket whose client certificate it refuses without an error: report it.
     c.eofReason = 'tls-error';
     c.eofDetail = 'closed during the TLS handshake (e.g. client certificate refused)';
-    this.tlsPending.set(x.tlsKey, c);
-    this.tlsServer.emit('connection', raw);
+    c.tlsToken = this.tlsAcceptor.begin(raw, c);
   }
 
-  private onSecureConnection(ts: tls.TLSSocket): void {
-    const key = endpointKey(ts);
-    const c = this.tlsPending.get(key);
-    this.tlsPending.delete(key);
-    const x = c === undefined ? undefined : this.extra.get(c);
-    if (c === undefined || x === undefined || c.phase === 'closed') {
+  private onSecured(c: Connection, ts: tls.TLSSocket): void {
+    c.tlsToken = null;
+    if (c.phase === 'closed') {
       ts.destroy();
       return;
     }
-    x.tlsKey = null;
-    x.secure = true;
+    c.secure = true;
     c.eofReason = 'remote-closed';
     c.eofDetail = null;
     c.adopt(ts);
-    ts.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+    ts.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, chunk)));
   }
 
-  private onTlsClientError(error: Error, ts: tls.TLSSocket): void {
-    const key = endpointKey(ts);
-    const c = this.tlsPending.get(key);
-    this.tlsPending.delete(key);
-    ts.destroy();
-    c?.close('tls-error', error.message);
-  }
-
-  private onData(c: Connection, x: Extra, chunk: Uint8Array): void {
-    if (c.phase === 'handshake' && x.reader !== null) {
+  private onData(c: Connection, chunk: Uint8Array): void {
+    if (c.phase === 'handshake' && c.reader !== null) {
       c.bytesIn += chunk.length;
       let result;
       try {
-        result = x.reader.push(chunk);
+        result = c.reader.push(chunk);
       } catch (error) {
         c.close('bad-handshake', error instanceof Error ? error.message : String(error));
         return;
       }
       if (result.status === 'need-more') return;
-      x.reader = null;
-      this.onHandshake(c, x, result.handshake, result.rest);
+      c.reader = null;
+      this.onHandshake(c, result.handshake, result.rest);
       return;
     }
-    if (c.phase === 'established' && c.sid !== null) this.onFrames(c, x, c.sid, chunk);
+    if (c.phase === 'established' && c.sid !== null) this.onFrames(c, c.sid, chunk);
   }
 
-  private onHandshake(c: Connection, x: Extra, hs: Handshake, rest: Uint8Array): void {
+  private onHandshake(c: Connection, hs: Handshake, rest: Uint8Array): void {
     c.disarm();
-    this.unpend(x);
+    this.unpend(c);
     // Id-less observers of old get a local negative id, which always loses the tie-break.
     const sid = hs.observerId ? this.nextObserverId-- : hs.sid;
     c.sid = sid;
@@ -369,16 +320,16 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
       return;
     }
     this.register(c, sid);
-    if (rest.length > 0 && c.phase === 'established') this.onFrames(c, x, sid, rest);
+    if (rest.length > 0 && c.phase === 'established') this.onFrames(c, sid, rest);
   }
 
-  private onFrames(c: Connection, x: Extra, sid: bigint, chunk: Uint8Array): void {
+  private onFrames(c: Connection, sid: bigint, chunk: Uint8Array): void {
     const peer = this.table.get(sid);
-    if (peer === undefined || peer.conn !== c || x.decoder === null) return;
+    if (peer === undefined || peer.conn !== c || c.decoder === null) return;
     c.bytesIn += chunk.length;
     peer.bytesIn += chunk.length;
     try {
-      x.decoder.feed(chunk, (payload) => {
+      c.decoder.feed(chunk, (payload) => {
         peer.messagesIn++;
         // Copy: the payload may be a view into a pooled socket buffer.
         this.deliver(sid, payload.slice());
@@ -422,33 +373,20 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
 
   private dialAddress(peer: PeerState, dial: Dial): void {
     const addr = dial.addresses[dial.index]!;
-    const t = this.o.tls;
-    const socket =
-      this.secureContext === null || t === null
-        ? net.connect({ host: addr.host, port: addr.port })
-        : tls.connect({
-            host: addr.host,
-            port: addr.port,
-            secureContext: this.secureContext,
-            rejectUnauthorized: true,
-            ...(net.isIP(addr.host) === 0 ? { servername: addr.host } : {}),
-            ...(t.hostnameVerification === false ? { checkServerIdentity: () => undefined } : {}),
-          });
+    const { socket, ready } = dialSocket(addr, this.o.tls, this.secureContext);
     socket.setNoDelay(true);
-    const c = this.track(new Connection('outgoing', socket, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e)));
-    const x: Extra = { reader: null, decoder: null, pending: false, secure: false, tlsKey: null };
-    this.extra.set(c, x);
+    const c = this.connection('outgoing', socket);
     c.sid = peer.sid;
     dial.conn = c;
     c.arm(this.o.connectTimeoutMs, () => c.close('connect-timeout', `no connection to ${addr.host}:${addr.port} within ${this.o.connectTimeoutMs} ms`));
-    socket.once(this.secureContext === null ? 'connect' : 'secureConnect', () => this.guard(c, () => this.onDialed(peer, dial, c, x)));
-    socket.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, x, chunk)));
+    socket.once(ready, () => this.guard(c, () => this.onDialed(peer, dial, c)));
+    socket.on('data', (chunk: Buffer) => this.guard(c, () => this.onData(c, chunk)));
   }
 
-  private onDialed(peer: PeerState, dial: Dial, c: Connection, x: Extra): void {
+  private onDialed(peer: PeerState, dial: Dial, c: Connection): void {
     if (c.phase !== 'dialing' || peer.dial !== dial || this.handshake === null) return;
     c.disarm();
-    x.secure = true;
+    c.secure = true;
     dial.handshakeWritten = true;
     if (peer.sid > this.myid) {
       // We are the smaller side: announce ourselves and hang up; the larger side connects back.
@@ -473,8 +411,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     const old = peer.conn;
     peer.conn = c;
     c.phase = 'established';
-    const x = this.extra.get(c)!;
-    x.decoder = new FrameDecoder({ maxLength: this.o.maxFrameSize });
+    c.decoder = new FrameDecoder({ maxLength: this.o.maxFrameSize });
     old?.close('replaced');
     const dial = peer.dial;
     if (dial !== null && !dial.handshakeWritten) {
@@ -514,20 +451,16 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   // ---- closing ---------------------------------------------------------------------------
 
   private onError(c: Connection, error: Error): void {
-    const x = this.extra.get(c);
     const detail = error.message;
     if (c.phase === 'dialing') c.close('connect-failed', detail);
-    else if (c.direction === 'incoming' && x !== undefined && !x.secure) c.close('tls-error', detail);
+    else if (c.direction === 'incoming' && !c.secure) c.close('tls-error', detail);
     else c.close('socket-error', detail);
   }
 
   private onClosed(c: Connection): void {
     const reason = c.closeReason!;
-    const x = this.extra.get(c);
-    if (x !== undefined) {
-      this.unpend(x);
-      if (x.tlsKey !== null && this.tlsPending.get(x.tlsKey) === c) this.tlsPending.delete(x.tlsKey);
-    }
+    this.unpend(c);
+    if (c.tlsToken !== null) this.tlsAcceptor?.forget(c.tlsToken, c);
     const isRejection = (REJECT_REASONS as readonly string[]).includes(reason);
     if (isRejection) this.rejections[reason as RejectReason]++;
     const context = { id: c.id, sid: c.sid === null ? null : String(c.sid), remote: c.remoteAddress, reason, detail: c.closeDetail };
@@ -562,16 +495,17 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     this.prune(peer);
   }
 
-  private unpend(x: Extra): void {
-    if (x.pending) {
-      x.pending = false;
+  private unpend(c: Connection): void {
+    if (c.pendingHandshake) {
+      c.pendingHandshake = false;
       this.pending--;
     }
   }
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private track(c: Connection): Connection {
+  private connection(direction: 'incoming' | 'outgoing', socket: net.Socket): Connection {
+    const c = new Connection(direction, socket, this.o.clock, (x) => this.onClosed(x), (x, e) => this.onError(x, e));
     this.sockets.add(c);
     void c.closed().then(() => this.sockets.delete(c));
     return c;

@@ -90,3 +90,22 @@ export interface CnxStats {
   /** Per-sid entries for sids without a configured address dropped to stay bounded. */
   unknownEvictions: number;
 }
+
+export function describePeer(p: PeerState, configured: boolean, nonVoter: boolean): PeerInfo {
+  return {
+    sid: p.sid,
+    state: p.conn !== null ? 'connected' : p.dial !== null ? 'connecting' : 'idle',
+    direction: p.conn?.direction ?? null,
+    remoteAddress: p.conn?.remoteAddress ?? null,
+    localAddress: p.conn?.localAddress ?? null,
+    connectedAt: p.connectedAt,
+    bytesIn: p.bytesIn,
+    bytesOut: p.bytesOut,
+    messagesIn: p.messagesIn,
+    messagesOut: p.messagesOut,
+    queued: p.slot !== null,
+    lastError: p.lastError,
+    configured,
+    nonVoter,
+  };
+}
