@@ -8,10 +8,15 @@ export function tickMs(o: Pick<SimOptions, 'detectionDelayMs'>): number {
   return Math.max(1, Math.min(50, o.detectionDelayMs / 4));
 }
 
+/** How long a new leader waits for a quorum of followers (see SimOptions.initLimitMs). */
+export function initLimitMs(o: Pick<SimOptions, 'initLimitMs' | 'detectionDelayMs' | 'maxNotificationIntervalMs'>): number {
+  return o.initLimitMs ?? o.detectionDelayMs + o.maxNotificationIntervalMs;
+}
+
 /**
  * Virtual time within which, once faults stop with a quorum of voters up and no partition, every
  * live peer must follow one leader:
- *   2 × (detectionDelay + tick)      a stale leader steps down, then its followers notice
+ *   initLimit + detectionDelay + 2 × tick   a stale leader gives up, then its followers notice
  * + 2 × maxNotificationInterval      a LOOKING peer whose timeout had backed off to the cap resends
  * + 10 × finalizeWait                a few quorum/finalize rounds
  * + 50 × (latency + jitter)          message round trips
@@ -22,10 +27,21 @@ export function livenessBoundMs(scenario: Scenario): number {
   let extra = 0;
   for (const e of scenario.events) if (e.kind === 'delay' || e.kind === 'reorder') extra = Math.max(extra, e.ms);
   return (
-    2 * (o.detectionDelayMs + tickMs(o)) +
+    initLimitMs(o) +
+    o.detectionDelayMs +
+    2 * tickMs(o) +
     2 * o.maxNotificationIntervalMs +
     10 * o.finalizeWaitMs +
     50 * (o.latencyMs + o.jitterMs) +
     extra
   );
+}
+
+/**
+ * How long two voters may hold decisions for different leaders from the same round: the
+ * leader that gets no quorum gives up after initLimit, then its followers notice after
+ * detectionDelay (each sampled on a tick).
+ */
+export function divergenceBoundMs(o: Pick<SimOptions, 'initLimitMs' | 'detectionDelayMs' | 'maxNotificationIntervalMs'>): number {
+  return initLimitMs(o) + o.detectionDelayMs + 3 * tickMs(o);
 }

@@ -2,7 +2,8 @@
 // 2.5): one connection per pair of peers, up only while both are alive and on the same side of
 // any partition, opened on demand (a send or connectAll); a one-slot send queue per destination
 // where the newest message wins; the last message sent to a peer re-sent on a new connection;
-// FIFO delivery per connection unless the reorder fault says otherwise.
+// FIFO delivery per connection unless the reorder fault says otherwise; each connection writes
+// at most one message per virtual ms, so bursts to one peer coalesce in its slot.
 
 import { buildMsg, type BuildLayout } from '@zkvote/wire';
 import type { ElectionNotification } from '@zkvote/election';
@@ -27,8 +28,12 @@ export interface Delivery {
   conn: number;
 }
 
+/** A connection writes one message per virtual ms; newer messages replace the one waiting. */
+export const WRITE_MS = 1;
+
 export interface NetworkHost {
   now(): number;
+  scheduleDrain(at: number, from: bigint, to: bigint, conn: number): void;
   isUp(sid: bigint): boolean;
   scheduleDelivery(at: number, delivery: Delivery): void;
   scheduleConnect(at: number, a: bigint, b: bigint, conn: number): void;
@@ -67,6 +72,8 @@ export class SimNetwork {
   private readonly lastSent = new Map<bigint, Map<bigint, Outgoing>>();
   /** Per direction: the latest delivery time scheduled, to keep a connection FIFO. */
   private readonly fifo = new Map<string, number>();
+  /** Per direction: when the connection's writer is free again (and whether a drain is booked). */
+  private readonly busy = new Map<string, { until: number; booked: boolean; conn: number }>();
   private side: Map<bigint, number> | null = null;
   private nextConn = 1;
 
@@ -184,18 +191,44 @@ export class SimNetwork {
     }
   }
 
-  /** The send worker: take the slot's message, or re-send the last one on a fresh connection. */
+  /** A booked drain (the writer became free) for connection `id`. */
+  drainLater(from: bigint, to: bigint, id: number): void {
+    const w = this.busy.get(`${from}>${to}`);
+    if (w !== undefined && w.conn === id) w.booked = false;
+    const conn = this.conns.get(pairKey(from, to));
+    if (conn !== undefined && conn.id === id && conn.up) this.drain(from, to, conn, false);
+  }
+
+  /**
+   * The send worker: take the slot's message, or re-send the last one on a fresh connection.
+   * While the writer is busy the message waits in the slot, where a newer one replaces it.
+   */
   private drain(from: bigint, to: bigint, conn: Connection, fresh: boolean): void {
     const queues = this.slots.get(from);
     const pending = queues?.get(to) ?? null;
+    const last = fresh ? this.lastSent.get(from)?.get(to) : undefined;
+    if (pending === null && last === undefined) return;
+    const dir = `${from}>${to}`;
+    const now = this.host.now();
+    let w = this.busy.get(dir);
+    if (w === undefined || w.conn !== conn.id) {
+      w = { until: -Infinity, booked: false, conn: conn.id };
+      this.busy.set(dir, w);
+    }
+    if (now < w.until) {
+      if (!w.booked) {
+        w.booked = true;
+        this.host.scheduleDrain(w.until, from, to, conn.id);
+      }
+      return;
+    }
+    w.until = now + WRITE_MS;
     if (pending !== null) {
       queues?.set(to, null);
       this.transmit(from, to, pending, conn, false);
-      return;
+    } else if (last !== undefined) {
+      this.transmit(from, to, last, conn, true);
     }
-    if (!fresh) return;
-    const last = this.lastSent.get(from)?.get(to);
-    if (last !== undefined) this.transmit(from, to, last, conn, true);
   }
 
   private transmit(from: bigint, to: bigint, out: Outgoing, conn: Connection, resend: boolean): void {
@@ -263,6 +296,7 @@ export class SimNetwork {
       delayedMs: 0,
       fromElection: out.fromElection,
       toElection: null,
+      deliverySeq: null,
     };
     this.messages.push(record);
     return record;

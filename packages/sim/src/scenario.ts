@@ -45,8 +45,14 @@ export interface SimOptions {
   finalizeWaitMs: number;
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;
-  /** How long a follower tolerates a dead/unreachable leader, or a leader a lost quorum. */
+  /** How long a follower tolerates a dead/unreachable leader, or an established leader a lost quorum. */
   detectionDelayMs: number;
+  /**
+   * How long a newly decided leader waits for a quorum of followers before it gives up
+   * (ZooKeeper's initLimit); null = detectionDelayMs + maxNotificationIntervalMs, so a LOOKING
+   * voter whose notification timeout has backed off to the cap still gets a chance to join.
+   */
+  initLimitMs: number | null;
   /** Seed used when the caller gives none. */
   seed: number;
 }
@@ -66,6 +72,7 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = Object.freeze({
   minNotificationIntervalMs: 200,
   maxNotificationIntervalMs: 60_000,
   detectionDelayMs: 1000,
+  initLimitMs: null,
   seed: 1,
 });
 
@@ -226,8 +233,8 @@ function parseOptions(v: unknown, path: string): SimOptions {
     if (key === 'fastDecision') {
       if (typeof value !== 'boolean') fail(p, 'true or false', value);
       out.fastDecision = value;
-    } else if (key === 'until') {
-      out.until = value === null ? null : parseTime(value, p);
+    } else if (key === 'until' || key === 'initLimitMs') {
+      out[key] = value === null ? null : parseTime(value, p);
     } else if (key === 'seed') {
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(p, 'an integer seed', value);
       out.seed = value;
@@ -305,4 +312,41 @@ export function scenarioConfigText(scenario: Pick<Scenario, 'servers'>): string 
     for (const s of scenario.servers) lines.push(`weight.${s.sid}=${s.weight ?? (s.type === 'observer' ? 0 : 1)}`);
   }
   return lines.join('\n');
+}
+
+/** The JSON document for a scenario (inverse of parseScenario): what `--scenario` files hold. */
+export function scenarioDocument(scenario: Scenario): Record<string, unknown> {
+  const long = (v: bigint): number | string => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
+  const servers = scenario.servers.map((s) => {
+    const out: Record<string, unknown> = { sid: long(s.sid), zxid: `0x${BigInt.asUintN(64, s.zxid).toString(16)}`, peerEpoch: long(s.peerEpoch) };
+    if (s.zxid < 0n) out.zxid = s.zxid.toString();
+    if (s.type !== 'participant') out.type = s.type;
+    if (s.version !== 2) out.version = s.version;
+    if (s.weight !== null) out.weight = s.weight;
+    if (s.group !== null) out.group = s.group;
+    return out;
+  });
+  const events = scenario.events.map((e) => {
+    switch (e.kind) {
+      case 'start':
+      case 'crash':
+      case 'restart':
+        return { at: e.at, [e.kind]: e.sids.map(long) };
+      case 'partition':
+        return { at: e.at, partition: e.groups.map((g) => g.map(long)) };
+      case 'heal':
+        return { at: e.at, heal: true };
+      case 'drop':
+      case 'duplicate':
+        return { at: e.at, [e.kind]: e.rate };
+      case 'delay':
+      case 'reorder':
+        return { at: e.at, [e.kind]: { rate: e.rate, ms: e.ms } };
+    }
+  });
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(scenario.options)) {
+    if ((DEFAULT_OPTIONS as unknown as Record<string, unknown>)[key] !== value) options[key] = value;
+  }
+  return Object.keys(options).length === 0 ? { servers, events } : { servers, events, options };
 }

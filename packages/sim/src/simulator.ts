@@ -8,7 +8,7 @@ import { parseDynamicConfig, QuorumConfigError, type QuorumVerifier } from '@zkv
 import { makeZxid, tryParse } from '@zkvote/wire';
 import { SimError } from './errors.js';
 import { checkInvariants } from './invariants.js';
-import { livenessBoundMs, tickMs } from './bounds.js';
+import { initLimitMs, livenessBoundMs, tickMs } from './bounds.js';
 import { encode, layoutFor, SimNetwork, type Delivery } from './network.js';
 import { Rng } from './rng.js';
 import { scenarioConfigText, type Scenario, type ServerSpec, type SimEvent } from './scenario.js';
@@ -41,6 +41,7 @@ type Ev =
   | { k: 'scenario'; e: SimEvent }
   | { k: 'deliver'; d: Delivery }
   | { k: 'connect'; a: bigint; b: bigint; conn: number }
+  | { k: 'drain'; from: bigint; to: bigint; conn: number }
   | { k: 'timer'; sid: bigint; life: number; timer: TimerName; gen: number }
   | { k: 'tick' }
   | { k: 'liveness' };
@@ -102,12 +103,14 @@ class Simulation {
   private readonly epochs: EpochRecord[] = [];
   private readonly faults: FaultRecord[] = [];
   private readonly tick: number;
+  private readonly initLimit: number;
   private readonly bound: number;
   private readonly quietFrom: number;
   private readonly until: number;
   private tickArmed = false;
   private convergedAt: number | null = null;
   private events = 0;
+  private deliveries = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -124,6 +127,7 @@ class Simulation {
         isUp: (sid) => this.peers.get(sid)?.up === true,
         scheduleDelivery: (at, d) => this.q.schedule(at, { k: 'deliver', d }),
         scheduleConnect: (at, a, b, conn) => this.q.schedule(at, { k: 'connect', a, b, conn }),
+        scheduleDrain: (at, from, to, conn) => this.q.schedule(at, { k: 'drain', from, to, conn }),
         connectionChanged: (a, b, up) => this.connectionChanged(a, b, up),
       },
       rng.fork('network'),
@@ -151,6 +155,7 @@ class Simulation {
       });
     }
     this.tick = tickMs(this.opts);
+    this.initLimit = initLimitMs(this.opts);
     this.bound = livenessBoundMs(scenario);
     this.quietFrom = scenario.events.reduce((m, e) => Math.max(m, e.at), 0);
     this.until = this.opts.until ?? this.quietFrom + this.bound + 1000;
@@ -206,6 +211,8 @@ class Simulation {
         return this.deliver(ev.d);
       case 'connect':
         return this.net.connected(ev.a, ev.b, ev.conn);
+      case 'drain':
+        return this.net.drainLater(ev.from, ev.to, ev.conn);
       case 'timer': {
         const p = this.peers.get(ev.sid);
         if (p === undefined || !p.up || p.life !== ev.life || p.core === null || p.timers.get(ev.timer) !== ev.gen) return;
@@ -351,6 +358,7 @@ class Simulation {
     record.fate = 'delivered';
     record.deliveredAt = this.q.now();
     record.toElection = p.election;
+    record.deliverySeq = ++this.deliveries;
     const core = p.core;
     this.apply(p, this.call(p, () => core.receive(record.from, parsed.value)));
   }
@@ -439,6 +447,7 @@ class Simulation {
       path: a.path,
       voters: [...a.voters],
       election: p.election ?? -1,
+      afterDeliveries: this.deliveries,
       endedAt: null,
       endReason: null,
     };
@@ -512,6 +521,11 @@ class Simulation {
     const back: Peer[] = [];
     for (const p of this.peers.values()) {
       if (!p.up || p.role === 'LOOKING' || p.role === 'DOWN') continue;
+      if (p.role === 'LEADING' && p.epoch === null) {
+        // Not established yet: it waits initLimit for a quorum of followers (establish() above).
+        if (now - (p.decision?.at ?? now) >= this.initLimit) back.push(p);
+        continue;
+      }
       if (this.healthy(p)) p.unhealthySince = null;
       else {
         p.unhealthySince ??= now;
@@ -519,7 +533,7 @@ class Simulation {
       }
     }
     for (const p of back) {
-      this.endDecision(p, p.role === 'LEADING' ? 'lost its quorum' : 'lost its leader');
+      this.endDecision(p, p.role !== 'LEADING' ? 'lost its leader' : p.epoch === null ? 'no quorum within initLimit' : 'lost its quorum');
       p.leader = null;
       p.round = null;
       p.epoch = null;

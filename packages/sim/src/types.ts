@@ -47,6 +47,8 @@ export interface MessageRecord {
   fromElection: number | null;
   /** Election run of the receiver when it got this (null unless delivered). */
   toElection: number | null;
+  /** Global delivery order (1, 2, ...; null unless delivered): orders same-millisecond events. */
+  deliverySeq: number | null;
 }
 
 export interface DecisionRecord {
@@ -63,6 +65,8 @@ export interface DecisionRecord {
   voters: bigint[];
   /** The election run that produced it. */
   election: number;
+  /** Deliveries that happened before it (compare with MessageRecord.deliverySeq). */
+  afterDeliveries: number;
   /** When the peer left this decision (crash, back to LOOKING), null if it still held at the end. */
   endedAt: number | null;
   endReason: string | null;
