@@ -4,7 +4,6 @@
 
 import { EventEmitter } from 'node:events';
 import { buildMsg, tryParse, type BuildLayout, type ServerState } from '@zkvote/wire';
-import type { QuorumCnxManager } from '@zkvote/cnxmanager';
 import type { QuorumVerifier } from '@zkvote/quorum';
 import { ElectionError } from './errors.js';
 import { FastLeaderElection } from './core/fle.js';
@@ -25,8 +24,25 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** The part of QuorumCnxManager the driver uses (a simulator may provide its own). */
-export type ElectionTransport = Pick<QuorumCnxManager, 'send' | 'someQueueEmpty' | 'connectAll' | 'on' | 'off' | 'peerTable'>;
+type MessageListener = (sid: bigint, payload: Uint8Array) => void;
+type SidListener = (sid: bigint) => void;
+
+/**
+ * The part of @zkvote/cnxmanager's QuorumCnxManager the driver uses; the manager fits as is (the
+ * loopback tests pass one), and so can a fake or a simulated network.
+ */
+export interface ElectionTransport {
+  send(sid: bigint, payload: Uint8Array): void;
+  /** ZooKeeper's haveDelivered(): some per-peer send queue is empty. */
+  someQueueEmpty(): boolean;
+  connectAll(): void;
+  /** Used once, to learn which connections were already up before the driver attached. */
+  peerTable(): ReadonlyMap<bigint, { state: string }>;
+  on(event: 'message', listener: MessageListener): unknown;
+  on(event: 'connected' | 'disconnected', listener: SidListener): unknown;
+  off(event: 'message', listener: MessageListener): unknown;
+  off(event: 'connected' | 'disconnected', listener: SidListener): unknown;
+}
 
 export interface ElectionDriverOptions extends ElectionOptions {
   cnx: ElectionTransport;

@@ -35,7 +35,7 @@ class ManualClock implements Clock {
   }
 }
 
-class FakeCnx extends EventEmitter implements Partial<ElectionTransport> {
+class FakeCnx extends EventEmitter implements ElectionTransport {
   readonly sent: { to: bigint; payload: Uint8Array }[] = [];
   connectAlls = 0;
   queueEmpty = true;
@@ -61,7 +61,7 @@ const verifier = parseDynamicConfig(
 function setup(fastDecision = true) {
   const cnx = new FakeCnx();
   const clock = new ManualClock();
-  const driver = new ElectionDriver({ myid: 1n, verifier, cnx: cnx as unknown as ElectionTransport, clock, fastDecision });
+  const driver = new ElectionDriver({ myid: 1n, verifier, cnx, clock, fastDecision });
   const deliverOwn = (): void => {
     for (const m of cnx.sent.splice(0)) if (m.to === 1n) cnx.emit('message', 1n, m.payload, { fromNonVoter: false });
   };
