@@ -125,7 +125,7 @@ export function tolerance(verifier: QuorumVerifier): ToleranceResult {
     reason = 'the voters together are no quorum: no failure is survivable';
   } else if (!hierarchical) {
     const needed = Math.floor(n / 2) + 1;
-    reason = `${n} voters need ${needed} up (more than half), so any ${ft.tolerates} may fail and ${ft.tolerates + 1} may not`;
+    reason = `${n} voters need ${needed} up (more than half), so any ${ft.tolerates} may fail and any ${ft.tolerates + 1} break it`;
     if (n % 2 === 0 && n > 0) {
       sameAs = n - 1;
       reason += `; ${n - 1} voters tolerate the same ${ft.tolerates}, the extra voter only adds one more to lose`;
