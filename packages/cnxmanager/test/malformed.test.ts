@@ -149,6 +149,35 @@ describe('other hostile inputs', () => {
     await stillWorks('own-sid');
   });
 
+  it('maps an id-less observer (Long.MAX_VALUE) to a local negative sid that loses the tie-break', async () => {
+    const before = target.stats();
+    const c = await client().connected();
+    c.write(Buffer.from('7fffffffffffffff', 'hex'));
+    await waitFor(() => c.closed, 'the observer socket to be closed');
+    expect(target.stats().tieBreakCloses).toBe(before.tieBreakCloses + 1);
+    // No address in a legacy handshake and none configured for -1: no connect-back.
+    expect(target.stats().connectAttempts).toBe(before.connectAttempts);
+    expect([...target.peerTable().keys()]).toEqual([2n]);
+  });
+
+  it('lets a newer connection for a sid replace the older one', async () => {
+    const hs = buildHandshake({ sid: 40n, addresses: [loopback(1)], protocol: 'v1' });
+    const first = await client().connected();
+    first.write(hs);
+    await waitFor(() => target.peerTable().get(40n)?.state === 'connected', 'first connection from 40');
+    const firstLocal = target.peerTable().get(40n)!.remoteAddress;
+    const second = await client().connected();
+    second.write(hs);
+    await waitFor(() => first.closed, 'the older connection to be closed');
+    expect(second.closed).toBe(false);
+    expect(target.peerTable().get(40n)!.remoteAddress).not.toBe(firstLocal);
+    second.write(encodeFrame(bytes('on the new one')));
+    let m;
+    do m = await target.poll(5000);
+    while (m !== null && m.sid !== 40n);
+    expect(m && text(m.payload)).toBe('on the new one');
+  });
+
   it('connects back to the address a smaller sid advertises and keeps that connection', async () => {
     const server = net.createServer();
     servers.push(server);

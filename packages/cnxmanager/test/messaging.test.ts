@@ -86,6 +86,18 @@ describe('message flow', () => {
     expect(big.someQueueEmpty()).toBe(true);
   });
 
+  it('tries the addresses of a multi-address peer in order', async () => {
+    const [dead, p1, p2] = (await freePorts(3)) as [number, number, number];
+    const one = new QuorumCnxManager({ myid: 1n, listen: loopback(p1), peers: new Map([[2n, loopback(p2)]]) });
+    const two = new QuorumCnxManager({ myid: 2n, listen: loopback(p2), peers: new Map([[1n, [loopback(dead), loopback(p1)]]]) });
+    extra.push(one, two);
+    await Promise.all([one.start(), two.start()]);
+    const atOne = collect(one);
+    two.send(1n, bytes('via the second address'));
+    await waitFor(() => atOne.includes('2:via the second address'), 'delivery through the second address');
+    expect(two.stats().connectFailures).toBe(0);
+  });
+
   it('someQueueEmpty is false without queues (ZooKeeper haveDelivered semantics)', async () => {
     const [p] = await freePorts(1);
     const m = new QuorumCnxManager({ myid: 1n, listen: loopback(p!) });
