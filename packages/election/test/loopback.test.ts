@@ -52,6 +52,14 @@ interface PeerData {
 }
 
 async function elect(peers: PeerData[], fastDecision: boolean): Promise<Map<bigint, Decision>> {
+  const { decisions } = await electWith(peers, fastDecision);
+  return decisions;
+}
+
+async function electWith(
+  peers: PeerData[],
+  fastDecision: boolean,
+): Promise<{ decisions: Map<bigint, Decision>; ms: QuorumCnxManager[]; ds: ElectionDriver[] }> {
   const sids = peers.map((p) => p.sid);
   const ms = sids.map((sid) => new QuorumCnxManager({ myid: sid, listen: { host: '127.0.0.1', port: 0 }, recvCapacity: 0 }));
   managers.push(...ms);
@@ -74,7 +82,7 @@ async function elect(peers: PeerData[], fastDecision: boolean): Promise<Map<bigi
     15_000,
     'every peer to decide',
   );
-  return new Map(results.map((r, i) => [sids[i] as bigint, r]));
+  return { decisions: new Map(results.map((r, i) => [sids[i] as bigint, r])), ms, ds };
 }
 
 function best(peers: PeerData[]): PeerData {
@@ -125,4 +133,34 @@ describe('election over real connection managers on loopback', () => {
       });
     }
   }
+
+  it('after the leader dies, the survivors elect the next best in round 2', async () => {
+    const peers = [1n, 2n, 3n, 4n, 5n].map((sid) => ({ sid, zxid: 0x100000000n + sid, epoch: 1n }));
+    const { ms, ds } = await electWith(peers, true);
+    const leader = ms.findIndex((m) => m.myid === 5n);
+    (ds[leader] as ElectionDriver).close();
+    await (ms[leader] as QuorumCnxManager).halt();
+    const survivors = ds.filter((_, i) => i !== leader);
+    const lost = (d: ElectionDriver): boolean => !d.core.snapshot().connected.includes(5n);
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (survivors.every(lost)) resolve();
+        };
+        for (const m of ms) m.on('disconnected', check);
+        check();
+      }),
+      10_000,
+      'the survivors to notice the leader is gone',
+    );
+    const results = await withTimeout(
+      Promise.all(survivors.map((d, i) => d.lookForLeader({ lastZxid: (peers.filter((p) => p.sid !== 5n)[i] as PeerData).zxid, currentEpoch: 1n }))),
+      15_000,
+      'the survivors to decide',
+    );
+    for (const d of results) {
+      // (That this happens without finalizeWait is a timing property; test/finalize-fast.test.ts pins it.)
+      expect(d.vote).toMatchObject({ leader: 4n, electionEpoch: 2n });
+    }
+  });
 });

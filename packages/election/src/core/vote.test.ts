@@ -59,7 +59,7 @@ describe('isBetter (PROTOCOL.md 4.3)', () => {
         }
         expect(isBetter(() => 1, a, b)).toBe(naive);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 0x5eed },
     );
   });
 });
