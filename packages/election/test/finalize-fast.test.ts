@@ -43,6 +43,20 @@ describe('finalizeWait (fast decision off)', () => {
     `);
   });
 
+  it('a voter going away during the wait changes nothing', () => {
+    runScript(`
+      servers 1,2,3
+      server 3 zxid=-1
+      option fast=off
+      start 1,2,3; deliver all
+      expect 2 LOOKING finalizing=yes
+      disconnect 2-3
+      expect 2 LOOKING finalizing=yes
+      tick 200
+      expect 2 LEADING slow at=200
+    `);
+  });
+
   it('decides for the proposal with round = logicalclock', () => {
     runScript(`
       servers 1,2,3

@@ -199,7 +199,7 @@ export class FastLeaderElection {
     const out: Action[] = [];
     this.#connected.delete(sid);
     const t = this.#finalizing;
-    if (t !== null && this.#looking && this.#fastReady()) this.#decideProposal(t, true, out);
+    if (this.fastDecision && t !== null && this.#looking && this.#fastReady()) this.#decideProposal(t, true, out);
     return out;
   }
 
