@@ -3,7 +3,8 @@
 // no clock, no randomness. Timers are named; arming one replaces the previous one of that name.
 
 import { isKnownState, ServerState } from '@zkvote/wire';
-import { parseNotificationConfig, type QuorumVerifier } from '@zkvote/quorum';
+import type { QuorumVerifier } from '@zkvote/quorum';
+import { ConfigWatch, defaultParseConfig } from './config-watch.js';
 import { ElectionError } from '../errors.js';
 import { tally, trackedVerifiers, type Tally } from './tally.js';
 import {
@@ -38,7 +39,7 @@ export class FastLeaderElection {
   readonly #maxInterval: number;
   readonly #finalizeWait: number;
   readonly #configBytes: Uint8Array;
-  readonly #parseConfig: ((bytes: Uint8Array) => QuorumVerifier | null) | null;
+  readonly #configWatch: ConfigWatch | null;
   /** Current ∪ last-seen voting members: ZooKeeper's "valid voters". */
   readonly #voters: ReadonlySet<bigint>;
   readonly #sortedVoters: readonly bigint[];
@@ -58,7 +59,6 @@ export class FastLeaderElection {
   #finalizing: Tally | null = null;
   readonly #armed = new Set<TimerName>();
   readonly #connected = new Set<bigint>();
-  #lastConfig: { bytes: Uint8Array; verifier: QuorumVerifier | null } | null = null;
 
   constructor(opts: ElectionOptions) {
     this.myid = opts.myid;
@@ -71,7 +71,7 @@ export class FastLeaderElection {
     this.#finalizeWait = positive('finalizeWaitMs', opts.finalizeWaitMs ?? DEFAULT_FINALIZE_WAIT_MS);
     this.#notTimeout = this.#minInterval;
     this.#configBytes = opts.configBytes ?? new TextEncoder().encode(this.verifier.toString());
-    this.#parseConfig = opts.parseConfig === false ? null : (opts.parseConfig ?? defaultParseConfig);
+    this.#configWatch = opts.parseConfig === false ? null : new ConfigWatch(this.verifier, this.#configBytes, opts.parseConfig ?? defaultParseConfig);
     const voters = new Set(this.verifier.votingMembers.keys());
     for (const sid of this.lastSeenVerifier?.votingMembers.keys() ?? []) voters.add(sid);
     this.#voters = voters;
@@ -430,37 +430,12 @@ export class FastLeaderElection {
    * shuts its election down so the peer can restart it. Unparsable configs are ignored.
    */
   #newerConfig(sid: bigint, n: ElectionNotification, out: Action[]): boolean {
-    const parse = this.#parseConfig;
-    if (parse === null || n.version <= 1 || n.config === null || sameBytes(n.config, this.#configBytes)) return false;
-    let rqv: QuorumVerifier | null;
-    const cached = this.#lastConfig;
-    if (cached !== null && sameBytes(cached.bytes, n.config)) {
-      rqv = cached.verifier;
-    } else {
-      try {
-        rqv = parse(n.config);
-      } catch {
-        rqv = null;
-      }
-      this.#lastConfig = { bytes: n.config.slice(), verifier: rqv };
-    }
-    if (rqv === null || rqv.version <= this.verifier.version || rqv.equals(this.verifier)) return false;
+    const rqv = this.#configWatch?.newer(n.config, n.version) ?? null;
+    if (rqv === null) return false;
     out.push(...this.stop());
     out.push({ type: 'restart', from: sid, verifier: rqv });
     return true;
   }
-}
-
-function defaultParseConfig(bytes: Uint8Array): QuorumVerifier | null {
-  const r = parseNotificationConfig(bytes);
-  return r.ok ? r.verifier : null;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function positive(name: string, v: number): number {
