@@ -330,6 +330,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     peer.bytesIn += chunk.length;
     try {
       c.decoder.feed(chunk, (payload) => {
+        if (c.phase !== 'established') return; // a listener closed it (disconnect/halt) mid-chunk
         peer.messagesIn++;
         // Copy: the payload may be a view into a pooled socket buffer.
         this.deliver(sid, payload.slice());

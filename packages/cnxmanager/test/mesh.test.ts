@@ -1,8 +1,9 @@
 // Acceptance 1: a full mesh forms exactly one connection per pair, initiated by the larger sid,
 // for every start order of 3 managers, a sample of orders of 5, and a restart (PROTOCOL.md 1.4).
 
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { meshFormed, mesh, waitFor, type Mesh } from './helpers.js';
+import { bytes, meshFormed, mesh, waitFor, type Mesh } from './helpers.js';
 
 function permutations<T>(xs: T[]): T[][] {
   if (xs.length <= 1) return [xs];
@@ -85,5 +86,41 @@ describe('mesh of 5', () => {
     current = m;
     await Promise.all(sids.map((sid) => m.launch(sid)));
     await waitFor(() => meshFormed(m.managers.values()), 'a mesh of 5 started together');
+  });
+});
+
+describe('mesh under random churn', () => {
+  // Model-free property: whatever sequence of starts, restarts and dropped connections happens,
+  // once every server runs and has announced itself again, exactly one connection per pair remains.
+  it('converges to one connection per pair after any sequence of restarts and drops', async () => {
+    const sids = [1n, 2n, 3n, 4n];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('restart' as const), sid: fc.constantFrom(...sids) }),
+      fc.record({ kind: fc.constant('drop' as const), sid: fc.constantFrom(...sids), other: fc.constantFrom(...sids) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(sids, { minLength: 4, maxLength: 4 }), fc.array(op, { maxLength: 6 }), async (order, ops) => {
+        const m = await mesh(sids);
+        current = m;
+        try {
+          for (const sid of order) await m.launch(sid);
+          for (const o of ops) {
+            if (o.kind === 'restart') {
+              await m.managers.get(o.sid)!.halt();
+              await m.launch(o.sid);
+            } else {
+              m.managers.get(o.sid)!.disconnect(o.other);
+            }
+          }
+          // The election would re-send on its notification timeout; do that once for everyone.
+          for (const [sid, manager] of m.managers) for (const other of sids) if (other !== sid) manager.send(other, bytes(`again ${sid}`));
+          await waitFor(() => meshFormed(m.managers.values()), `mesh after ${order.join(',')} then ${JSON.stringify(ops, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`);
+        } finally {
+          await m.haltAll();
+          current = null;
+        }
+      }),
+      { numRuns: 25, seed: 4242 },
+    );
   });
 });
