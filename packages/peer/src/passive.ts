@@ -1,45 +1,56 @@
 // Following a leader we cannot connect to (a ZooKeeper server in a mixed ensemble): we stay
-// FOLLOWING/OBSERVING on election knowledge alone and give up when the leader's election
-// connection drops, never comes up, or a quorum of voters report a new election.
+// FOLLOWING/OBSERVING on election knowledge alone. Once a tick we probe the leader with a
+// LOOKING notification carrying our current vote; a ZooKeeper server that is not LOOKING answers
+// with its own state, which stands in for the heartbeats of our quorum-port protocol.
+// We give up when the leader's election connection drops, it never confirms LEADING within
+// initLimit ticks, it stays silent for syncLimit ticks, it reports following someone else, or a
+// quorum of voters report a new election.
 
-import { ServerState, type Notification } from '@zkvote/wire';
+import { buildMsg, ServerState, type Notification, type NotificationInit } from '@zkvote/wire';
 import type { QuorumCnxManager } from '@zkvote/cnxmanager';
 import type { QuorumVerifier } from '@zkvote/quorum';
 import type { Clock, TimerHandle } from './clock.js';
 import { hasVotingQuorum } from './epoch/context.js';
 
+export interface PassiveFollowOptions {
+  readonly leader: bigint;
+  readonly myid: bigint;
+  readonly verifier: QuorumVerifier;
+  readonly cnx: QuorumCnxManager;
+  readonly clock: Clock;
+  readonly tickTime: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  /** The LOOKING notification we probe the leader with (our current vote and round). */
+  probe(): NotificationInit;
+  onEnd(reason: string): void;
+}
+
 export class PassiveFollow {
+  readonly leader: bigint;
   private readonly reporting = new Set<bigint>();
-  private connectTimer: TimerHandle | undefined;
+  private tickTimer: TimerHandle | undefined;
+  private startedAt = 0;
+  private confirmedAt: number | null = null;
   private done = false;
   private readonly onDown = (sid: bigint): void => {
     if (sid === this.leader) this.end(`election connection to leader ${sid} dropped`);
   };
-  private readonly onUp = (sid: bigint): void => {
-    if (sid === this.leader) this.clock.clearTimeout(this.connectTimer);
-  };
 
-  constructor(
-    readonly leader: bigint,
-    private readonly myid: bigint,
-    private readonly verifier: QuorumVerifier,
-    private readonly cnx: QuorumCnxManager,
-    private readonly clock: Clock,
-    private readonly connectTimeoutMs: number,
-    private readonly onEnd: (reason: string) => void,
-  ) {}
+  constructor(private readonly o: PassiveFollowOptions) {
+    this.leader = o.leader;
+  }
 
   start(): void {
-    this.cnx.on('disconnected', this.onDown);
-    this.cnx.on('connected', this.onUp);
-    if (this.cnx.peerTable().get(this.leader)?.state !== 'connected') {
-      // Decided through others' reports without a live link to the leader: it must show up.
-      this.cnx.connectOne(this.leader);
-      this.connectTimer = this.clock.setTimeout(
-        () => this.end(`no election connection to leader ${this.leader} within initLimit`),
-        this.connectTimeoutMs,
-      );
-    }
+    this.startedAt = this.o.clock.now();
+    this.o.cnx.on('disconnected', this.onDown);
+    this.probe();
+    this.scheduleTick();
+  }
+
+  /** Clock time of the leader's last LEADING answer, null before the first. */
+  get lastConfirmed(): number | null {
+    return this.confirmedAt;
   }
 
   /** Voters currently reporting an election (LOOKING, or following someone else). */
@@ -48,13 +59,25 @@ export class PassiveFollow {
   }
 
   notification(sid: bigint, n: Notification): void {
-    if (this.done || sid === this.myid || !this.verifier.votingMembers.has(sid)) return;
+    if (this.done || sid === this.o.myid) return;
+    if (sid === this.leader) {
+      if (n.state === ServerState.LEADING && n.leader === this.leader) {
+        this.confirmedAt = this.o.clock.now();
+      } else if (n.state === ServerState.FOLLOWING || n.state === ServerState.LEADING) {
+        this.end(`leader ${this.leader} reports ${n.state === ServerState.FOLLOWING ? 'following' : 'leading for'} ${n.leader}`);
+        return;
+      } else if (n.state === ServerState.LOOKING && this.confirmedAt !== null) {
+        this.end(`leader ${this.leader} is LOOKING again`);
+        return;
+      }
+    }
+    if (!this.o.verifier.votingMembers.has(sid)) return;
     const elsewhere =
       n.state === ServerState.LOOKING ||
       ((n.state === ServerState.FOLLOWING || n.state === ServerState.LEADING) && n.leader !== this.leader);
     if (elsewhere) this.reporting.add(sid);
     else this.reporting.delete(sid);
-    if (elsewhere && hasVotingQuorum(this.verifier, this.reporting)) {
+    if (elsewhere && hasVotingQuorum(this.o.verifier, this.reporting)) {
       this.end(`a quorum of voters report a new election: [${this.reportingNewElection().join(',')}]`);
     }
   }
@@ -62,14 +85,37 @@ export class PassiveFollow {
   stop(): void {
     if (this.done) return;
     this.done = true;
-    this.cnx.off('disconnected', this.onDown);
-    this.cnx.off('connected', this.onUp);
-    this.clock.clearTimeout(this.connectTimer);
+    this.o.cnx.off('disconnected', this.onDown);
+    this.o.clock.clearTimeout(this.tickTimer);
+  }
+
+  private probe(): void {
+    this.o.cnx.send(this.leader, buildMsg(this.o.probe()));
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.o.clock.setTimeout(() => this.onTick(), this.o.tickTime);
+  }
+
+  private onTick(): void {
+    if (this.done) return;
+    const { clock, tickTime, initLimit, syncLimit } = this.o;
+    const now = clock.now();
+    if (this.confirmedAt === null && now - this.startedAt >= tickTime * initLimit) {
+      this.end(`leader ${this.leader} did not confirm LEADING within initLimit (${initLimit} ticks)`);
+      return;
+    }
+    if (this.confirmedAt !== null && now - this.confirmedAt >= tickTime * syncLimit) {
+      this.end(`leader ${this.leader} silent for syncLimit (${syncLimit} ticks)`);
+      return;
+    }
+    this.probe();
+    this.scheduleTick();
   }
 
   private end(reason: string): void {
     if (this.done) return;
     this.stop();
-    this.onEnd(reason);
+    this.o.onEnd(reason);
   }
 }

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { QuorumCnxManager, type PeerAddress } from '@zkvote/cnxmanager';
 import type { Decision, ElectionEvent, Vote } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
-import { stateName, type Notification } from '@zkvote/wire';
+import { ServerState, stateName, type Notification, type NotificationInit } from '@zkvote/wire';
 import { childLogger, type Clock, type Logger } from './clock.js';
 import { ElectionRunner } from './election-runner.js';
 import type { EpochContext } from './epoch/context.js';
@@ -64,6 +64,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private lastDuration: number | null = null;
   private closing: Promise<void> | null = null;
   private started = false;
+  private configText: string;
 
   /** Use createPeer()/startPeer(); the constructor binds nothing. */
   constructor(
@@ -78,6 +79,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.clock = resolved.clock;
     this.logger = childLogger(resolved.logger, { myid: resolved.myid.toString() });
     this.zxid = resolved.lastZxid;
+    this.configText = this.verifier.toString();
     const t = options.tls;
     this.listener = new QuorumListener({
       host: resolved.quorumAddress.host,
@@ -196,7 +198,7 @@ export class Peer extends EventEmitter<PeerEvents> {
           : s.kind === 'follower'
             ? { kind: 'follower', phase: s.session.state, leader: s.session.leader, lastHeard: s.session.lastHeard }
             : s.kind === 'passive'
-              ? { kind: 'passive', leader: s.watch.leader, reportingNewElection: s.watch.reportingNewElection() }
+              ? { kind: 'passive', leader: s.watch.leader, lastConfirmed: s.watch.lastConfirmed, reportingNewElection: s.watch.reportingNewElection() }
               : { kind: 'none' },
       zkvotePeers: this.o.zkvotePeers === null ? null : [...this.o.zkvotePeers].sort((a, b) => (a < b ? -1 : 1)),
     };
@@ -376,6 +378,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.logger.warn('configuration changed, restarting the election', { version: verifier.version.toString(16) });
     this.runner.close();
     this.verifier = verifier;
+    this.configText = verifier.toString();
     this.cnx.setPeers(this.electionPeers(verifier));
     this.cnx.setVoters(new Set(verifier.votingMembers.keys()));
     this.runner = this.makeRunner();
@@ -419,7 +422,18 @@ export class Peer extends EventEmitter<PeerEvents> {
       return;
     }
     if (!this.isZkvote(leader)) {
-      const watch = new PassiveFollow(leader, this.myid, this.verifier, this.cnx, this.clock, this.o.tickTime * this.o.initLimit, onEnd);
+      const watch = new PassiveFollow({
+        leader,
+        myid: this.myid,
+        verifier: this.verifier,
+        cnx: this.cnx,
+        clock: this.clock,
+        tickTime: this.o.tickTime,
+        initLimit: this.o.initLimit,
+        syncLimit: this.o.syncLimit,
+        probe: () => this.probeNotification(),
+        onEnd,
+      });
       this.session = { kind: 'passive', watch };
       watch.start();
       return;
@@ -436,6 +450,19 @@ export class Peer extends EventEmitter<PeerEvents> {
     session.on('established', onEstablished);
     session.on('lost', onEnd);
     session.start();
+  }
+
+  /** Our decided vote as a LOOKING notification: ZooKeeper servers answer it with their state. */
+  private probeNotification(): NotificationInit {
+    const cv = this.runner.core.currentVote;
+    return {
+      state: ServerState.LOOKING,
+      leader: cv?.leader ?? this.myid,
+      zxid: cv?.zxid ?? this.zxid,
+      electionEpoch: this.runner.core.logicalclock,
+      peerEpoch: cv?.peerEpoch ?? this.store.currentEpoch,
+      config: this.configText,
+    };
   }
 
   private connector(): QuorumConnector | undefined {

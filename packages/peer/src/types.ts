@@ -129,6 +129,6 @@ export interface ElectionInfo {
     | { kind: 'none' }
     | { kind: 'leader'; phase: string; proposedEpoch: bigint | null; learners: LearnerView[] }
     | { kind: 'follower'; phase: string; leader: bigint; lastHeard: number | null }
-    | { kind: 'passive'; leader: bigint; reportingNewElection: bigint[] };
+    | { kind: 'passive'; leader: bigint; lastConfirmed: number | null; reportingNewElection: bigint[] };
   zkvotePeers: bigint[] | null;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerElectionEvent } from '../src/index.js';
 import { Ensemble } from './helpers/ensemble.js';
+import { until } from './helpers/wait.js';
 
 let ensemble: Ensemble | undefined;
 afterEach(async () => {
@@ -21,6 +22,7 @@ describe('three in-process peers', () => {
     // 3 first: whichever peer joins it next forms a quorum that can only pick the largest sid.
     await ensemble.start(3n);
     const p1 = await ensemble.start(1n, {}, (p) => p.on('electionEvent', (e) => events.push(e)));
+    await until(() => p1.state === 'FOLLOWING', '1 following');
     await ensemble.start(2n);
     const { leader, epoch } = await ensemble.settled();
     expect(leader).toBe(3n);
@@ -42,7 +44,10 @@ describe('three in-process peers', () => {
 
   it('re-elect with a higher epoch when the leader closes, and the old leader rejoins as follower', async () => {
     ensemble = await Ensemble.create([1n, 2n, 3n]);
-    for (const sid of [3n, 1n, 2n]) await ensemble.start(sid);
+    await ensemble.start(3n);
+    const p1 = await ensemble.start(1n);
+    await until(() => p1.state === 'FOLLOWING', '1 following');
+    await ensemble.start(2n);
     const first = await ensemble.settled();
     expect(first).toEqual({ leader: 3n, epoch: 1n });
 
