@@ -116,6 +116,9 @@ export function loadServerConfig(configPath: string, options: LoadOptions = {}):
   const bindHost = cfg.quorumListenOnAllIPs ? '0.0.0.0' : address.host;
 
   const z = zkvoteSettings(cfg, verifier, configFile, lineOf, env);
+  if (z.peers !== null && !z.peers.has(myid)) {
+    throw new ServerError('CONFIG', `${configFile}:${lineOf('zkvote.peers') ?? '?'}: zkvote.peers: expected this server's id ${myid} among the zkvote peers, got ${[...z.peers].join(',') || 'none'}`);
+  }
   return {
     configFile,
     myid,

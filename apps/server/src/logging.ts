@@ -64,7 +64,11 @@ export function packageLogger(logger: PinoLogger): PackageLogger {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (bindings: Record<string, unknown>) => packageLogger(logger.child(sanitize(bindings) as Record<string, unknown>)),
+    // Every line already names this server (`sid`), so a `myid` binding would only repeat it.
+    child: (bindings: Record<string, unknown>) => {
+      const { myid: _same, ...rest } = bindings;
+      return packageLogger(Object.keys(rest).length === 0 ? logger : logger.child(sanitize(rest) as Record<string, unknown>));
+    },
   };
 }
 

@@ -140,7 +140,8 @@ export class PeerMonitor extends EventEmitter<MonitorEvents> {
       return;
     }
     if (prev.state === 'LOOKING') {
-      const electionMs = Math.max(0, now - (this.electionStartedAt ?? now));
+      // Prefer the peer's own measure: it started the clock when it began LOOKING.
+      const electionMs = next.lastElectionMs ?? Math.max(0, now - (this.electionStartedAt ?? now));
       this.electionCount++;
       this.lastElectionMs = electionMs;
       this.electionStartedAt = null;

@@ -44,6 +44,8 @@ export interface PeerStatus {
   readonly establishedEpoch: bigint | null;
   /** On a leader: learners with a live session. */
   readonly learners: readonly bigint[];
+  /** The peer's own measure of its last election (LOOKING to decision), when it keeps one. */
+  readonly lastElectionMs?: number | null;
   /** Notification counters (at least `sent` and `received`). */
   readonly messages: Readonly<Record<string, number>>;
   /** Anything else the peer reports, passed through to /commands/election. */
