@@ -154,4 +154,38 @@ describe('joining an established ensemble', () => {
     `);
     expect([...net.core(3n).snapshot().recvset.keys()]).not.toContain(4n);
   });
+
+  it('checkLeader for myself: followers of my current round make me lead again', () => {
+    runScript(`
+      servers 1,2,3
+      start 3
+      inject 1->3 FOLLOWING leader=3 round=1 epoch=1
+      inject 2->3 FOLLOWING leader=3 round=1 epoch=1
+      expect 3 LEADING round=1 path=recvset
+    `);
+  });
+
+  it('checkLeader for myself: followers of another round never resurrect my leadership (ZOOKEEPER-1514)', () => {
+    runScript(`
+      servers 1,2,3
+      start 3
+      inject 1->3 FOLLOWING leader=3 round=2 epoch=1
+      inject 2->3 FOLLOWING leader=3 round=2 epoch=1
+      expect 3 LOOKING clock=1
+    `);
+  });
+
+  it('checkLeader for someone else: a quorum of followers is not enough without the LEADING report', () => {
+    runScript(`
+      servers 1,2,3,4,5
+      start 5
+      inject 1->5 FOLLOWING leader=4 round=3 epoch=1
+      inject 2->5 FOLLOWING leader=4 round=3 epoch=1
+      inject 3->5 FOLLOWING leader=4 round=3 epoch=1
+      expect 5 LOOKING
+      inject 4->5 LEADING leader=4 round=3 epoch=1
+      expect 5 FOLLOWING 4 round=3 path=outofelection clock=3
+    `);
+  });
 });
+
