@@ -121,7 +121,8 @@ function bySid(a: ServerRow, b: ServerRow): number {
 const DECIDED = new Set(['FOLLOWING', 'LEADING', 'OBSERVING']);
 
 function containsQuorum(m: Membership, sids: bigint[]): boolean {
-  if (m.kind === 'verifier') return m.verifier.containsQuorum(sids);
+  // Like ZooKeeper's vote tracker, count voters only (QuorumMaj.containsQuorum counts any sid).
+  if (m.kind === 'verifier') return m.verifier.containsQuorum(sids.filter((s) => m.verifier.votingMembers.has(s)));
   const voters = new Set(m.voters);
   const live = new Set(sids.filter((s) => voters.has(s)));
   return voters.size > 0 && live.size > Math.floor(voters.size / 2);
