@@ -81,7 +81,10 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
 
   // ---- lifecycle -------------------------------------------------------------------------
 
-  /** Binds the election address. Outgoing connections start with send/connectOne/connectAll. */
+  /**
+   * Binds the election address and dials the sids that already have a queued message. Other
+   * connections start with send/connectOne/connectAll, as in ZooKeeper.
+   */
   async start(): Promise<void> {
     if (this.phase !== 'new') {
       throw new CnxError(this.phase === 'halted' ? 'HALTED' : 'ALREADY_STARTED', `expected start() on a new manager, got one that is ${this.phase}`);
@@ -114,6 +117,8 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     }
     this.phase = 'running';
     this.o.logger.info('election listener started', { myid: String(this.myid), port: info.port });
+    // Messages queued before start() would otherwise wait for the next send or connectAll().
+    for (const peer of [...this.table.values()]) if (peer.slot !== null) this.dial(peer.sid, null);
   }
 
   /** The bound election address (the real port when `listen.port` was 0). */

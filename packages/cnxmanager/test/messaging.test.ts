@@ -98,6 +98,19 @@ describe('message flow', () => {
     expect(two.stats().connectFailures).toBe(0);
   });
 
+  it('delivers messages queued before start() once the listener is up', async () => {
+    const [p1, p2] = (await freePorts(2)) as [number, number];
+    const peers = new Map([[1n, loopback(p1)], [2n, loopback(p2)]]);
+    const one = new QuorumCnxManager({ myid: 1n, listen: loopback(p1), peers });
+    const two = new QuorumCnxManager({ myid: 2n, listen: loopback(p2), peers });
+    extra.push(one, two);
+    await one.start();
+    const atOne = collect(one);
+    two.send(1n, bytes('early'));
+    await two.start();
+    await waitFor(() => atOne.includes('2:early'), 'the early message');
+  });
+
   it('someQueueEmpty is false without queues (ZooKeeper haveDelivered semantics)', async () => {
     const [p] = await freePorts(1);
     const m = new QuorumCnxManager({ myid: 1n, listen: loopback(p!) });
