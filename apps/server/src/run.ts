@@ -57,34 +57,45 @@ export async function runServer(argv: readonly string[], io: RunIo = {}): Promis
     return fail(`expected exactly one argument, the path of zoo.cfg, got ${parsed.positionals.length} (see --help)`);
   }
 
+  // Listen for SIGTERM/SIGINT before anything starts: a signal that arrives during startup
+  // (or right after the "started" line) must still mean a graceful close, not a kill.
+  const stop = waitForStop(io.signal);
   let server: RunningServer;
   try {
     const config = loadServerConfig(parsed.positionals[0] as string, { env: io.env ?? process.env });
     server = await startServer(config, { peerFactory: io.peerFactory ?? startZkvotePeer, stdout });
   } catch (e) {
+    stop.cancel();
     if (ServerError.isInstance(e)) return fail(e.message);
     return fail(`unexpected failure while starting: ${(e as Error).stack ?? String(e)}`, EXIT_FAILURE);
   }
   io.onStarted?.(server);
 
-  await waitForStop(io.signal);
+  await stop.stopped;
   server.logger.info({ event: 'stopping' }, 'zkvote-server stopping (signal)');
   await server.close();
   return EXIT_OK;
 }
 
-function waitForStop(signal: AbortSignal | undefined): Promise<void> {
+function waitForStop(signal: AbortSignal | undefined): { stopped: Promise<void>; cancel: () => void } {
   if (signal !== undefined) {
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    return {
+      stopped: signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+      cancel: () => undefined,
+    };
   }
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+  let stop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
+      cancel();
       resolve();
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
   });
+  const cancel = (): void => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return { stopped, cancel };
 }
