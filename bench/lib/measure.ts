@@ -1,0 +1,118 @@
+// The two timed events of the side-by-side benchmarks, measured the same way for both systems:
+// cold start (spawn every process -> every node serves with one agreed leader) and failover
+// (SIGKILL of the leader -> every survivor serves with one agreed new leader). Each poll round
+// asks every node in parallel over a kept-alive admin connection; the result is the end of the
+// first round that saw agreement (an upper bound), with the round's width as its resolution.
+
+import { agreedLeader } from './probe.js';
+import { sleep, type Cluster } from './cluster.js';
+
+export interface Timing {
+  /** kill/launch -> end of the poll round that first saw agreement (upper bound). */
+  ms: number;
+  /** Width of the uncertainty window: that round's end minus the previous round's start. */
+  resolutionMs: number;
+  leader: number;
+  rounds: number;
+  /** kill/launch -> arrival of the last node's "LEADER ELECTION TOOK" log line (null if absent). */
+  logMs: number | null;
+  /** The largest "LEADER ELECTION TOOK - N ms" value the nodes logged. */
+  loggedTookMs: number | null;
+}
+
+export interface PollOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+async function pollUntilAgreed(c: Cluster, sids: readonly number[], t0: number, opts: PollOptions, exclude: number | null): Promise<Omit<Timing, 'logMs' | 'loggedTookMs'>> {
+  let prevStart = t0;
+  const deadline = t0 + opts.timeoutMs;
+  for (let round = 1; round < 10_000_000; round++) {
+    const start = performance.now();
+    const obs = await c.observeAll(sids);
+    const end = performance.now();
+    const leader = agreedLeader(obs);
+    if (leader !== null && leader !== exclude) {
+      return { ms: end - t0, resolutionMs: end - Math.max(prevStart, t0), leader, rounds: round };
+    }
+    if (end > deadline) break;
+    for (const s of sids) {
+      if (!c.running(s)) throw new Error(`${c.label}: node ${s} exited during the measurement: ${c.proc(s)?.output(10) ?? ''}`);
+    }
+    prevStart = start;
+    if (opts.intervalMs > 0) await sleep(opts.intervalMs);
+  }
+  const last = await c.observeAll(sids);
+  throw new Error(`${c.label}: no agreement among ${sids.join(',')} within ${opts.timeoutMs} ms; last: ${JSON.stringify([...last])}`);
+}
+
+function logTimes(c: Cluster, sids: readonly number[], marks: ReadonlyMap<number, number>, t0: number, until: number): { logMs: number | null; loggedTookMs: number | null } {
+  let logMs: number | null = 0;
+  let took: number | null = 0;
+  for (const s of sids) {
+    const lines = c.electionLines(s, marks.get(s) ?? 0).filter((l) => l.at <= until + 5);
+    const last = lines[lines.length - 1];
+    if (last === undefined) {
+      logMs = null;
+      took = null;
+      break;
+    }
+    logMs = Math.max(logMs ?? 0, last.at - t0);
+    took = Math.max(took ?? 0, last.tookMs);
+  }
+  return { logMs, loggedTookMs: took };
+}
+
+export async function measureColdStart(c: Cluster, opts: PollOptions): Promise<Timing> {
+  const marks = new Map(c.sids.map((s) => [s, 0]));
+  const t0 = performance.now();
+  c.startAll();
+  const r = await pollUntilAgreed(c, c.sids, t0, opts, null);
+  return { ...r, ...logTimes(c, c.sids, marks, t0, t0 + r.ms) };
+}
+
+export interface FailoverTiming extends Timing {
+  killed: number;
+}
+
+export async function measureFailover(c: Cluster, opts: PollOptions): Promise<FailoverTiming> {
+  const all = c.sids.filter((s) => c.running(s));
+  const old = agreedLeader(await c.observeAll(all));
+  if (old === null) throw new Error(`${c.label}: no agreed leader before the failover`);
+  const survivors = all.filter((s) => s !== old);
+  const marks = new Map(survivors.map((s) => [s, c.proc(s)?.mark() ?? 0]));
+  const t0 = performance.now();
+  c.killNow(old);
+  const r = await pollUntilAgreed(c, survivors, t0, opts, old);
+  return { ...r, killed: old, ...logTimes(c, survivors, marks, t0, t0 + r.ms) };
+}
+
+/** RSS in bytes of every running node. */
+export function rssAll(c: Cluster): number[] {
+  return c.sids.map((s) => c.rss(s)).filter((x): x is number => x !== null);
+}
+
+/** Sum of zkvote's per-server message counters (numeric fields of `messages`) over `sids`. */
+export async function messageCounters(c: Cluster, sids: readonly number[]): Promise<Record<string, number> | null> {
+  if (c.kind !== 'zkvote') return null;
+  const out: Record<string, number> = {};
+  const bodies = await Promise.all(sids.map((s) => c.election(s)));
+  for (const b of bodies) {
+    const m = b?.messages;
+    if (typeof m !== 'object' || m === null) return null;
+    for (const [k, v] of Object.entries(m as Record<string, unknown>)) {
+      const n = Number(v);
+      if (Number.isFinite(n)) out[k] = (out[k] ?? 0) + n;
+    }
+  }
+  return out;
+}
+
+/** Counter deltas `after - before` (keys of `after`). */
+export function counterDelta(before: Record<string, number> | null, after: Record<string, number> | null): Record<string, number> | null {
+  if (before === null || after === null) return null;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) out[k] = v - (before[k] ?? 0);
+  return out;
+}
