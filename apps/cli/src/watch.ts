@@ -153,9 +153,16 @@ export async function watch(options: WatchOptions, io: Io, paint: Paint): Promis
         report = prev ?? { servers: [], leader: null, agreed: false, quorum: false };
       }
       const at = now();
-      if (prev === null) emit({ kind: 'snapshot', status: statusJson(report) }, at);
+      if (prev === null) {
+        if (options.json) emit({ kind: 'snapshot', status: statusJson(report) }, at);
+        else if (!tty) io.stdout.write(formatStatus(report, paint));
+      }
       else for (const e of diffReports(prev, report)) emit(e, at);
-      const decided = report.agreed && report.quorum ? report.leader : null;
+      // A leader whose own row is asked and does not answer LEADING is not decided, whatever
+      // its followers still believe (they notice a dead leader only later).
+      const leaderRow = report.servers.find((r) => r.sid !== null && r.sid === report.leader);
+      const leaderUp = leaderRow === undefined || leaderRow.state === 'LEADING';
+      const decided = report.agreed && report.quorum && leaderUp ? report.leader : null;
       if (firstLeader === undefined) firstLeader = decided;
       if (decided !== null && decided !== agreedLeader) {
         emit({ kind: 'decision', leader: jsonLong(decided), agreed: report.agreed, quorum: report.quorum, electionMs: lostAt === null || prev === null ? null : at - lostAt }, at);

@@ -1,0 +1,107 @@
+// The built CLI against a real ZooKeeper 3.8 ensemble (testkit): the election-port probe, the
+// AdminServer and four-letter words must tell the same story, and `watch` must follow a
+// leader kill. Skips with the reason when ZooKeeper is absent (fails under ZKVOTE_REQUIRE_ZK=1).
+
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManagedProcess, startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '@zkvote/testkit';
+import { CLI_BIN, assertBuilt, onlyJson, runCli } from './run-cli.js';
+
+const zk = await zookeeperGate();
+if (!zk.ok) it.skip(`ZooKeeper interop: ${zk.reason}`, () => {});
+
+interface Row {
+  sid: number | null;
+  state: string | null;
+  leader: number | null;
+  via: string;
+  error: string | null;
+  [k: string]: unknown;
+}
+
+describe.skipIf(!zk.ok)('zkvote against ZooKeeper 3.8', () => {
+  let ens: Ensemble;
+  let leader: number;
+  let cfg: string;
+  let admin: string;
+  let fourLetter: string;
+
+  beforeAll(async () => {
+    assertBuilt();
+    ens = await startZooKeeperEnsemble({ size: 3 });
+    leader = await ens.waitForLeader(30_000);
+    // Every node's zoo.cfg lists the whole ensemble; any one will do.
+    cfg = join(ens.dir, '1', 'zoo.cfg');
+    const nodes = [...ens.nodes.values()];
+    admin = nodes.map((n) => `127.0.0.1:${n.adminPort}`).join(',');
+    fourLetter = nodes.map((n) => `127.0.0.1:${n.clientPort}`).join(',');
+  }, 60_000);
+  afterAll(async () => {
+    await ens?.stop();
+  });
+
+  it('election probe, AdminServer and 4lw agree: one leader, agreed, quorum', async () => {
+    const sources: Array<[string, string[]]> = [
+      ['election', ['--config', cfg]],
+      ['admin', ['--admin', admin]],
+      ['4lw', ['--4lw', fourLetter]],
+    ];
+    const byVia = new Map<string, Row[]>();
+    for (const [via, flags] of sources) {
+      const run = await runCli(['status', ...flags, '--json']);
+      expect(run.code, `${via}: ${run.stderr}`).toBe(0);
+      const doc = onlyJson(run);
+      expect(doc, via).toMatchObject({ leader, agreed: true, quorum: true });
+      const rows = doc.servers as Row[];
+      expect(rows.map((r) => r.sid), via).toEqual([1, 2, 3]);
+      for (const r of rows) {
+        expect(r, via).toMatchObject({ via, error: null, leader, state: r.sid === leader ? 'LEADING' : 'FOLLOWING' });
+        expect(r.zxid, via).toMatch(/^0x[0-9a-f]+$/);
+      }
+      byVia.set(via, rows);
+    }
+    // Only the election port tells the round and peerEpoch; ZooKeeper answers non-voters with its logicalclock.
+    for (const r of byVia.get('election') ?? []) {
+      expect(typeof r.electionEpoch).toBe('number');
+      expect(r.peerEpoch).toBeGreaterThanOrEqual(1);
+      expect(r.epoch).toBeNull();
+    }
+    const table = await runCli(['status', '--config', cfg]);
+    expect(table.stdout).toContain(`leader: ${leader}; all 3 answering agree; supporters form a quorum; 3/3 answered`);
+  });
+
+  it('probing does not disturb the ensemble (no election restarts, leader unchanged)', async () => {
+    for (let i = 0; i < 3; i++) expect((await runCli(['status', '-c', cfg, '--json'])).code).toBe(0);
+    expect(await ens.waitForLeader(5_000)).toBe(leader);
+    expect(await ens.mode(leader)).toBe('leader');
+  });
+
+  it('watch --json follows a leader kill to the new decision', async () => {
+    const watcher = new ManagedProcess({
+      command: process.execPath,
+      args: [CLI_BIN, 'watch', '--config', cfg, '--json', '--interval', '100', '--timeout', '1000', '--until-leader-change', '--duration', '40000'],
+      name: 'zkvote-watch',
+    });
+    try {
+      await watcher.waitForLine(/"kind":"decision"/, 15_000);
+      await ens.kill(leader);
+      const exit = await watcher.waitForExit(40_000);
+      const events = watcher
+        .lines()
+        .filter((l) => l.stream === 'stdout')
+        .map((l) => JSON.parse(l.text) as Record<string, unknown>);
+      expect(exit.code, watcher.output()).toBe(0);
+      expect(events[0]).toMatchObject({ kind: 'snapshot', status: { leader, agreed: true } });
+      expect(events.every((e) => typeof e.time === 'string')).toBe(true);
+      expect(events).toContainEqual(expect.objectContaining({ kind: 'unreachable', sid: leader }));
+      const decisions = events.filter((e) => e.kind === 'decision');
+      expect(decisions[0]).toMatchObject({ leader });
+      const last = decisions[decisions.length - 1] as Record<string, unknown>;
+      expect(last.leader).not.toBe(leader);
+      expect(typeof last.electionMs).toBe('number');
+      expect(events.some((e) => e.kind === 'leader-lost')).toBe(true);
+    } finally {
+      await watcher.stop();
+    }
+  }, 90_000);
+});
