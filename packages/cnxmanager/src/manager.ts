@@ -18,6 +18,7 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { describePeer, newPeerState, type CnxStats, type Dial, type PeerInfo, type PeerState } from './peer-state.js';
+import { PeerRegistry } from './peer-registry.js';
 import { ReceiveQueue, type ReceivedMessage } from './receive-queue.js';
 import { dialSocket, TlsAcceptor } from './tls.js';
 
@@ -27,9 +28,6 @@ export interface CnxEvents {
   disconnected: [sid: bigint];
 }
 
-/** Per-sid entries kept for sids that have no configured address (connected strangers). */
-const MAX_UNKNOWN_PEERS = 256;
-
 const DIAL_FAILURES: ReadonlySet<CloseReason> = new Set(['connect-failed', 'connect-timeout', 'remote-closed', 'socket-error']);
 
 export class QuorumCnxManager extends EventEmitter<CnxEvents> {
@@ -37,7 +35,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   private readonly o: ResolvedOptions;
   private peers: Map<bigint, PeerAddress[]>;
   private voters: ReadonlySet<bigint> | null;
-  private readonly table = new Map<bigint, PeerState>();
+  private readonly table: PeerRegistry;
   private readonly sockets = new Set<Connection>();
   private readonly recv: ReceiveQueue;
   private readonly secureContext: tls.SecureContext | null;
@@ -50,14 +48,13 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   private pending = 0;
   private unknownDials = 0;
   private nextObserverId = -1n;
-  private readonly counters: Omit<CnxStats, 'rejections' | 'recvDrops' | 'pendingHandshakes' | 'openSockets'> = {
+  private readonly counters: Omit<CnxStats, 'rejections' | 'recvDrops' | 'pendingHandshakes' | 'openSockets' | 'unknownEvictions'> = {
     sendOverwrites: 0,
     accepted: 0,
     connectAttempts: 0,
     connectFailures: 0,
     connectsCapped: 0,
     tieBreakCloses: 0,
-    unknownEvictions: 0,
   };
   private readonly rejections = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
 
@@ -67,6 +64,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     this.myid = this.o.myid;
     this.peers = normalisePeers(options.peers);
     this.voters = options.voters ?? null;
+    this.table = new PeerRegistry((sid) => this.peers.has(sid) || this.voters?.has(sid) === true);
     this.recv = new ReceiveQueue(this.o.recvCapacity, this.o.clock);
     const t = this.o.tls;
     this.secureContext = t === null ? null : tls.createSecureContext({ key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase });
@@ -177,7 +175,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
       return;
     }
     const frame = encodeFrame(payload, { maxLength: this.o.maxFrameSize });
-    const peer = this.peer(sid);
+    const peer = this.table.ensure(sid);
     if (peer.slot !== null) this.counters.sendOverwrites++;
     peer.slot = frame;
     this.flush(peer);
@@ -191,7 +189,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
 
   /** connectOne for every sid that has a send queue (ZooKeeper's connectAll). */
   connectAll(): void {
-    for (const sid of [...this.table.keys()]) this.dial(sid, null);
+    for (const sid of this.table.sids()) this.dial(sid, null);
   }
 
   /**
@@ -225,7 +223,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
 
   peerTable(): Map<bigint, PeerInfo> {
     const out = new Map<bigint, PeerInfo>();
-    const sids = new Set([...this.peers.keys(), ...this.table.keys()]);
+    const sids = new Set([...this.peers.keys(), ...this.table.sids()]);
     sids.delete(this.myid);
     for (const sid of [...sids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       out.set(sid, describePeer(this.table.get(sid) ?? newPeerState(sid), this.peers.has(sid), this.isNonVoter(sid)));
@@ -236,6 +234,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   stats(): CnxStats {
     return {
       ...this.counters,
+      unknownEvictions: this.table.evictions,
       rejections: { ...this.rejections },
       recvDrops: this.recv.dropped,
       pendingHandshakes: this.pending,
@@ -369,7 +368,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
       this.counters.connectsCapped++;
       return;
     }
-    const peer = this.peer(sid);
+    const peer = this.table.ensure(sid);
     const dial: Dial = { addresses, index: 0, conn: null, handshakeWritten: false, unknown };
     if (unknown) this.unknownDials++;
     peer.dial = dial;
@@ -413,7 +412,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
   // ---- live connections ------------------------------------------------------------------
 
   private register(c: Connection, sid: bigint): void {
-    const peer = this.peer(sid);
+    const peer = this.table.ensure(sid);
     const old = peer.conn;
     peer.conn = c;
     c.phase = 'established';
@@ -498,7 +497,7 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
         this.safeEmit('disconnected', peer.sid);
       }
     }
-    this.prune(peer);
+    this.table.prune(peer);
   }
 
   private unpend(c: Connection): void {
@@ -515,37 +514,6 @@ export class QuorumCnxManager extends EventEmitter<CnxEvents> {
     this.sockets.add(c);
     void c.closed().then(() => this.sockets.delete(c));
     return c;
-  }
-
-  private peer(sid: bigint): PeerState {
-    let p = this.table.get(sid);
-    if (p === undefined) {
-      p = newPeerState(sid);
-      this.table.set(sid, p);
-      if (!this.peers.has(sid)) this.evictUnknown(sid);
-    }
-    return p;
-  }
-
-  /** Forgets idle strangers (sids without a configured address) once there are too many. */
-  private evictUnknown(keep: bigint): void {
-    let unknown = 0;
-    for (const sid of this.table.keys()) if (!this.peers.has(sid)) unknown++;
-    if (unknown <= MAX_UNKNOWN_PEERS) return;
-    for (const [sid, p] of this.table) {
-      if (unknown <= MAX_UNKNOWN_PEERS) break;
-      if (sid === keep || this.peers.has(sid) || p.conn !== null || p.dial !== null) continue;
-      this.table.delete(sid);
-      this.counters.unknownEvictions++;
-      unknown--;
-    }
-  }
-
-  /** A stranger's entry is kept only while it holds a connection, a dial or an unsent message. */
-  private prune(peer: PeerState): void {
-    if (this.peers.has(peer.sid) || peer.conn !== null || peer.dial !== null || peer.slot !== null) return;
-    if (this.voters?.has(peer.sid) === true) return;
-    if (this.table.get(peer.sid) === peer) this.table.delete(peer.sid);
   }
 
   private isNonVoter(sid: bigint): boolean {
