@@ -24,3 +24,20 @@ export { formatText, type TextOptions } from './format/text.js';
 export { formatJson, resultJson, jsonLong, type Json, type JsonOptions } from './format/json.js';
 export { formatMermaid, type MermaidOptions } from './format/mermaid.js';
 export { timeline, type TimelineItem, type TimelineOptions } from './format/timeline.js';
+export {
+  ALL_MIX,
+  DEFAULT_SIZES,
+  campaignReplayCommand,
+  failureTimeline,
+  generateScenario,
+  runCampaign,
+  type CampaignFailure,
+  type CampaignOptions,
+  type CampaignReport,
+  type EnsembleFeature,
+  type FaultKind,
+  type MixItem,
+} from './campaign.js';
+export { findDivergences, type Divergence } from './invariants.js';
+export { divergenceBoundMs, initLimitMs } from './bounds.js';
+export { scenarioDocument } from './scenario.js';

@@ -57,7 +57,7 @@ export function checkInvariants(result: SimResult, verifier: QuorumVerifier, rep
         invariant: 'quorum-backing',
         at: d.at,
         sids: [d.sid],
-        message: `${what}, but only ${sidList(looking)} voted ${voteText(d.leader, d.zxid, d.peerEpoch, d.round)} and ${sidList(reports)} reported following/leading S${d.leader}${leaderSaidLeading ? '' : ` (S${d.leader} never reported LEADING)`}: not a quorum`,
+        message: `${what}, but the votes ${voteText(d.leader, d.zxid, d.peerEpoch, d.round)} it got came from ${sidList(looking)} and the following/leading reports for S${d.leader} from ${sidList(reports)}${leaderSaidLeading ? '' : ` (S${d.leader} never reported LEADING)`}: not a quorum`,
       });
     }
     const unheard = d.voters.filter((s) => !both.has(s));

@@ -488,7 +488,8 @@ class Simulation {
         l.epoch = epoch;
         l.acceptedEpoch = epoch;
         l.currentEpoch = epoch;
-        l.lastZxid = makeZxid(epoch, 0n);
+        // ZooKeeper cannot roll the 32-bit epoch of a zxid over; neither does the model.
+        if (epoch <= 0x7fff_ffffn) l.lastZxid = makeZxid(epoch, 0n);
         l.core?.updatePeerEpoch?.(epoch);
         this.epochs.push({ at: this.q.now(), leader: l.spec.sid, epoch, members: members.map((m) => m.spec.sid).sort(cmp) });
       }
