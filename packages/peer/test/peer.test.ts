@@ -63,4 +63,43 @@ describe('three in-process peers', () => {
     expect(back.state).toBe('FOLLOWING');
     expect(await epochFiles(ensemble.dirs.get(3n) as string)).toEqual([String(second.epoch), String(second.epoch)]);
   });
+
+  it('a leader left without a quorum steps down within syncLimit ticks', async () => {
+    ensemble = await Ensemble.create([1n, 2n, 3n]);
+    const leader = await ensemble.start(3n);
+    const p1 = await ensemble.start(1n);
+    await until(() => p1.state === 'FOLLOWING', '1 following');
+    await ensemble.start(2n);
+    await ensemble.settled();
+    const steps: PeerElectionEvent[] = [];
+    leader.on('electionEvent', (e) => {
+      if (e.type === 'step-down') steps.push(e);
+    });
+    await ensemble.stop(1n);
+    expect(leader.state).toBe('LEADING'); // 3 and 2 are still a quorum
+    await ensemble.stop(2n);
+    await until(() => leader.state === 'LOOKING', 'the lone leader steps down');
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatchObject({ role: 'leader', leader: 3n });
+    expect((steps[0] as { reason: string }).reason).toMatch(/lost quorum: only \[3\]/);
+    expect(leader.epoch).toBeNull();
+  });
+});
+
+describe('larger ensembles and observers', () => {
+  it('five peers and an observer agree; the observer learns the established epoch', async () => {
+    ensemble = await Ensemble.create([1n, 2n, 3n, 4n, 5n, 6n], { observers: [6n] });
+    const observer = await ensemble.start(6n);
+    for (const sid of [5n, 4n, 3n, 2n, 1n]) await ensemble.start(sid);
+    const { leader, epoch } = await ensemble.settled();
+    expect(epoch).toBe(1n);
+    expect(observer.state).toBe('OBSERVING');
+    expect(observer.leader).toBe(leader);
+    const info = ensemble.peers.get(leader)?.electionInfo();
+    expect(info?.session.kind).toBe('leader');
+    const learners = (info?.session as { learners: Array<{ sid: bigint; role: string; stage: string }> }).learners;
+    expect(learners.map((l) => [l.sid, l.role, l.stage]).sort()).toEqual(
+      [1n, 2n, 3n, 4n, 5n, 6n].filter((s) => s !== leader).map((s) => [s, s === 6n ? 'observer' : 'participant', 'established']).sort(),
+    );
+  });
 });
