@@ -10,10 +10,9 @@ export type {
   Role,
   StateChange,
 } from './types.js';
-export type { Vote, DecisionPath, ProposalReason } from '@zkvote/election';
+export type { Vote, DecisionPath, ProposalReason, DriverStats } from '@zkvote/election';
 export type { PeerInfo, CnxTlsOptions } from '@zkvote/cnxmanager';
 export type { LearnerView } from './epoch/leader.js';
-export type { MessageCounts } from './election-runner.js';
 export { PeerError, type PeerErrorCode } from './errors.js';
 export { systemClock, silentLogger, type Clock, type Logger, type TimerHandle } from './clock.js';
 export {

@@ -6,11 +6,10 @@ import { EventEmitter } from 'node:events';
 import tls from 'node:tls';
 import net from 'node:net';
 import { QuorumCnxManager, type PeerAddress } from '@zkvote/cnxmanager';
-import type { Decision, ElectionEvent, Vote } from '@zkvote/election';
+import { ElectionDriver, type Decision, type ElectionEvent, type Vote } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
-import { ServerState, stateName, type Notification, type NotificationInit } from '@zkvote/wire';
+import { ServerState, stateName, type NotificationInit } from '@zkvote/wire';
 import { childLogger, type Clock, type Logger } from './clock.js';
-import { ElectionRunner } from './election-runner.js';
 import type { EpochContext } from './epoch/context.js';
 import { hasVotingQuorum } from './epoch/context.js';
 import { FollowerSession, type QuorumConnector } from './epoch/follower.js';
@@ -54,7 +53,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private readonly logger: Logger;
   private readonly listener: QuorumListener;
   private readonly cnx: QuorumCnxManager;
-  private runner: ElectionRunner;
+  private driver: ElectionDriver;
   private session: Session = { kind: 'none' };
   private stateValue: PeerState = 'LOOKING';
   private leaderValue: bigint | null = null;
@@ -112,7 +111,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       clock: this.clock,
       logger: this.logger,
     });
-    this.runner = this.makeRunner();
+    this.driver = this.makeDriver();
   }
 
   // ---- public surface ---------------------------------------------------------------------
@@ -135,12 +134,12 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** The election round (ZooKeeper's logicalclock). */
   get round(): bigint {
-    return this.runner.core.logicalclock;
+    return this.driver.core.logicalclock;
   }
 
   /** The vote this peer answers LOOKING servers with (ZooKeeper's currentVote). */
   get currentVote(): Vote | null {
-    return this.runner.core.currentVote;
+    return this.driver.core.currentVote;
   }
 
   get acceptedEpoch(): bigint {
@@ -174,7 +173,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   electionInfo(): ElectionInfo {
-    const snap = this.runner.core.snapshot();
+    const snap = this.driver.core.snapshot();
     const s = this.session;
     return {
       myid: this.myid,
@@ -191,7 +190,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       outofelection: [...snap.outofelection].map(([sid, vote]) => ({ sid, vote })),
       connections: [...this.cnx.peerTable().values()],
       lastElectionDurationMs: this.lastDuration,
-      messages: { ...this.runner.counts },
+      messages: { ...this.driver.stats },
       session:
         s.kind === 'leader'
           ? { kind: 'leader', phase: s.session.state, proposedEpoch: s.session.proposedEpoch, learners: s.session.learnerViews() }
@@ -208,7 +207,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.endSession();
-      this.runner.close();
+      this.driver.close();
       await Promise.all([this.listener.close(), this.cnx.halt()]);
       this.logger.info('peer closed');
     })();
@@ -225,14 +224,14 @@ export class Peer extends EventEmitter<PeerEvents> {
     try {
       await this.listener.listen();
     } catch (e) {
-      this.runner.close();
+      this.driver.close();
       await this.cnx.halt();
       throw e;
     }
     try {
       await this.cnx.start();
     } catch (e) {
-      this.runner.close();
+      this.driver.close();
       await Promise.all([this.listener.close(), this.cnx.halt()]);
       const a = this.o.electionAddress;
       throw new PeerError('LISTEN_FAILED', `expected to listen on election port ${a.host}:${a.port}, got ${(e as Error).message}`, { cause: e });
@@ -261,28 +260,23 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.o.multiAddress ? all : all.slice(0, 1);
   }
 
-  private makeRunner(): ElectionRunner {
+  private makeDriver(): ElectionDriver {
     const e = this.options.election ?? {};
-    return new ElectionRunner(
-      {
-        myid: this.myid,
-        verifier: this.verifier,
-        learnerType: this.verifier.members.get(this.myid)?.type ?? 'participant',
-        fastDecision: this.o.fastDecision,
-        minNotificationIntervalMs: e.minNotificationIntervalMs,
-        maxNotificationIntervalMs: e.maxNotificationIntervalMs,
-        finalizeWaitMs: e.finalizeWaitMs,
-      },
-      this.cnx,
-      this.clock,
-      this.logger,
-      {
-        decided: (d) => this.onDecided(d),
-        event: (ev) => this.onElectionEvent(ev),
-        notification: (sid, n) => this.onNotification(sid, n),
-        restart: (v) => this.onNewConfig(v),
-      },
-    );
+    const driver = new ElectionDriver({
+      cnx: this.cnx,
+      clock: this.clock,
+      myid: this.myid,
+      verifier: this.verifier,
+      learnerType: this.verifier.members.get(this.myid)?.type ?? 'participant',
+      fastDecision: this.o.fastDecision,
+      minNotificationIntervalMs: e.minNotificationIntervalMs,
+      maxNotificationIntervalMs: e.maxNotificationIntervalMs,
+      finalizeWaitMs: e.finalizeWaitMs,
+    });
+    driver.on('decided', (d) => this.onDecided(d));
+    driver.on('event', (ev) => this.onElectionEvent(ev));
+    driver.on('restart', ({ verifier }) => this.onNewConfig(verifier));
+    return driver;
   }
 
   // ---- election -----------------------------------------------------------------------------
@@ -303,17 +297,18 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   private lookForLeader(reason: string): void {
-    if (this.closing !== null || this.runner.core.looking) return;
+    if (this.closing !== null || this.driver.core.looking) return;
     this.endSession();
     this.lookingSince = this.clock.now();
     this.leaderValue = null;
     // lookForLeader always opens the next round; announce it before the core's own events.
-    const round = this.runner.core.logicalclock + 1n;
+    const round = this.driver.core.logicalclock + 1n;
     this.stateValue = 'LOOKING';
     this.emit('state', { state: 'LOOKING', leader: null, epoch: null, round });
     this.logger.info('LOOKING', { round: round.toString(), reason });
     this.event({ type: 'looking', at: this.clock.now(), round, reason });
-    this.runner.startLooking(this.zxid, this.voteEpoch());
+    // Decisions arrive as 'decided' events; the promise only rejects on close/restart.
+    this.driver.lookForLeader({ lastZxid: this.zxid, currentEpoch: this.voteEpoch() }).catch(() => undefined);
   }
 
   private onDecided(d: Decision): void {
@@ -342,13 +337,14 @@ export class Peer extends EventEmitter<PeerEvents> {
     switch (ev.kind) {
       case 'proposal':
         this.logger.debug('proposal', { leader: ev.vote.leader.toString(), zxid: ev.vote.zxid.toString(), peerEpoch: ev.vote.peerEpoch.toString(), reason: ev.reason });
-        this.event({ type: 'proposal', at, round: this.runner.core.logicalclock, vote: ev.vote, reason: ev.reason, ...(ev.from !== undefined ? { from: ev.from } : {}) });
+        this.event({ type: 'proposal', at, round: this.driver.core.logicalclock, vote: ev.vote, reason: ev.reason, ...(ev.from !== undefined ? { from: ev.from } : {}) });
         break;
       case 'round':
         this.event({ type: 'round', at, from: ev.from, to: ev.to });
         break;
       case 'received': {
         const n = ev.notification;
+        if (this.session.kind === 'passive') this.session.watch.notification(ev.sid, n);
         const s = stateName(n.state);
         this.event({
           type: 'vote-received', at, sid: ev.sid, state: s.startsWith('UNKNOWN') ? n.state : (s as PeerState),
@@ -364,10 +360,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  private onNotification(sid: bigint, n: Notification): void {
-    if (this.session.kind === 'passive') this.session.watch.notification(sid, n);
-  }
-
   /** A newer configuration arrived while LOOKING: ZooKeeper restarts its election with it. */
   private onNewConfig(verifier: QuorumVerifier): void {
     if (this.closing !== null) return;
@@ -376,12 +368,12 @@ export class Peer extends EventEmitter<PeerEvents> {
       return;
     }
     this.logger.warn('configuration changed, restarting the election', { version: verifier.version.toString(16) });
-    this.runner.close();
+    this.driver.close();
     this.verifier = verifier;
     this.configText = verifier.toString();
     this.cnx.setPeers(this.electionPeers(verifier));
     this.cnx.setVoters(new Set(verifier.votingMembers.keys()));
-    this.runner = this.makeRunner();
+    this.driver = this.makeDriver();
     this.lookForLeader('configuration changed');
   }
 
@@ -404,7 +396,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   private beginSession(state: PeerState, leader: bigint): void {
     const role: Role = state === 'LEADING' ? 'leader' : state === 'OBSERVING' ? 'observer' : 'follower';
     const onEstablished = (epoch: bigint): void => {
-      this.runner.core.updatePeerEpoch(epoch);
+      this.driver.core.updatePeerEpoch(epoch);
       this.event({ type: 'established', at: this.clock.now(), role, leader, epoch });
       this.emit('state', { state: this.stateValue, leader, epoch, round: this.round });
     };
@@ -454,12 +446,12 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** Our decided vote as a LOOKING notification: ZooKeeper servers answer it with their state. */
   private probeNotification(): NotificationInit {
-    const cv = this.runner.core.currentVote;
+    const cv = this.driver.core.currentVote;
     return {
       state: ServerState.LOOKING,
       leader: cv?.leader ?? this.myid,
       zxid: cv?.zxid ?? this.zxid,
-      electionEpoch: this.runner.core.logicalclock,
+      electionEpoch: this.driver.core.logicalclock,
       peerEpoch: cv?.peerEpoch ?? this.store.currentEpoch,
       config: this.configText,
     };

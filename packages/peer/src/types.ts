@@ -1,11 +1,10 @@
 // The peer's public vocabulary: options, states, and the typed events embedders subscribe to.
 
 import type { CnxTlsOptions, PeerInfo } from '@zkvote/cnxmanager';
-import type { DecisionPath, ProposalReason, Vote } from '@zkvote/election';
+import type { DecisionPath, DriverStats, ProposalReason, Vote } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
 import type { Clock, Logger } from './clock.js';
 import type { LearnerView } from './epoch/leader.js';
-import type { MessageCounts } from './election-runner.js';
 
 export type PeerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
 
@@ -123,7 +122,8 @@ export interface ElectionInfo {
   connections: PeerInfo[];
   /** ms from LOOKING to the last decision, null before the first one. */
   lastElectionDurationMs: number | null;
-  messages: MessageCounts;
+  /** Notifications received, dropped as malformed, and sent. */
+  messages: DriverStats;
   /** What the after-election session is doing. */
   session:
     | { kind: 'none' }

@@ -1,16 +1,14 @@
-// A stand-in for a real ZooKeeper server at the election level only: the same FLE core and
+// A stand-in for a real ZooKeeper server at the election level only: the same FLE driver and
 // connection manager, no quorum port. After deciding it simply keeps its role (as a ZooKeeper
 // server that is serving), and re-elects when told to or when its leader's connection drops.
 
 import { QuorumCnxManager } from '@zkvote/cnxmanager';
-import type { Decision } from '@zkvote/election';
+import { ElectionDriver, type Decision } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
-import { silentLogger, systemClock } from '../../src/clock.js';
-import { ElectionRunner } from '../../src/election-runner.js';
 
 export class StubZooKeeper {
   readonly cnx: QuorumCnxManager;
-  private runner: ElectionRunner | null = null;
+  private driver: ElectionDriver | null = null;
   decision: Decision | null = null;
   /** peerEpoch a ZooKeeper server would have after syncing with its leader. */
   epoch = 0n;
@@ -47,37 +45,29 @@ export class StubZooKeeper {
   /** Starts a new election round (ZooKeeper going back to LOOKING). */
   elect(): void {
     this.decision = null;
-    if (this.runner === null) {
-      this.runner = new ElectionRunner(
-        {
-          myid: this.myid,
-          verifier: this.verifier,
-          learnerType: this.verifier.members.get(this.myid)!.type,
-          minNotificationIntervalMs: 50,
-          maxNotificationIntervalMs: 400,
-          finalizeWaitMs: 50,
-        },
-        this.cnx,
-        systemClock,
-        silentLogger,
-        {
-          decided: (d) => {
-            this.decision = d;
-            // Zab then establishes the next epoch on leader and followers alike (updateElectionVote).
-            this.epoch = d.vote.peerEpoch + 1n;
-            this.runner?.core.updatePeerEpoch(this.epoch);
-          },
-          event: () => {},
-          notification: () => {},
-          restart: () => {},
-        },
-      );
+    if (this.driver === null) {
+      const driver = new ElectionDriver({
+        cnx: this.cnx,
+        myid: this.myid,
+        verifier: this.verifier,
+        learnerType: this.verifier.members.get(this.myid)!.type,
+        minNotificationIntervalMs: 50,
+        maxNotificationIntervalMs: 400,
+        finalizeWaitMs: 50,
+      });
+      driver.on('decided', (d) => {
+        this.decision = d;
+        // Zab then establishes the next epoch on leader and followers alike (updateElectionVote).
+        this.epoch = d.vote.peerEpoch + 1n;
+        driver.core.updatePeerEpoch(this.epoch);
+      });
+      this.driver = driver;
     }
-    this.runner.startLooking(0n, this.epoch);
+    this.driver.lookForLeader({ lastZxid: 0n, currentEpoch: this.epoch }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    this.runner?.close();
+    this.driver?.close();
     await this.cnx.halt();
   }
 }
