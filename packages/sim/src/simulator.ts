@@ -5,13 +5,14 @@
 
 import { FastLeaderElection, type Action, type TimerName } from '@zkvote/election';
 import { parseDynamicConfig, QuorumConfigError, type QuorumVerifier } from '@zkvote/quorum';
-import { makeZxid, tryParse } from '@zkvote/wire';
+import { tryParse } from '@zkvote/wire';
 import { SimError } from './errors.js';
 import { checkInvariants } from './invariants.js';
 import { initLimitMs, livenessBoundMs, tickMs } from './bounds.js';
 import { encode, layoutFor, SimNetwork, type Delivery } from './network.js';
+import { agreedLeader, newPeer, RoleModel, type Peer } from './roles.js';
 import { Rng } from './rng.js';
-import { scenarioConfigText, type Scenario, type ServerSpec, type SimEvent } from './scenario.js';
+import { scenarioConfigText, type Scenario, type SimEvent } from './scenario.js';
 import { EventQueue } from './scheduler.js';
 import type {
   CoreFactory,
@@ -45,26 +46,6 @@ type Ev =
   | { k: 'timer'; sid: bigint; life: number; timer: TimerName; gen: number }
   | { k: 'tick' }
   | { k: 'liveness' };
-
-interface Peer {
-  spec: ServerSpec;
-  voter: boolean;
-  up: boolean;
-  life: number;
-  core: ElectionCore | null;
-  role: StateName | 'DOWN';
-  leader: bigint | null;
-  round: bigint | null;
-  lastZxid: bigint;
-  currentEpoch: bigint;
-  acceptedEpoch: bigint;
-  election: number | null;
-  decision: DecisionRecord | null;
-  timers: Map<TimerName, number>;
-  unhealthySince: number | null;
-  /** Leaders: the epoch they established. Learners: the epoch they synchronised to. */
-  epoch: bigint | null;
-}
 
 const STATE_NAMES: readonly StateName[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
 
@@ -103,7 +84,7 @@ class Simulation {
   private readonly epochs: EpochRecord[] = [];
   private readonly faults: FaultRecord[] = [];
   private readonly tick: number;
-  private readonly initLimit: number;
+  private readonly roles: RoleModel;
   private readonly bound: number;
   private readonly quietFrom: number;
   private readonly until: number;
@@ -135,27 +116,18 @@ class Simulation {
       this.opts.jitterMs,
     );
     for (const spec of scenario.servers) {
-      this.peers.set(spec.sid, {
-        spec,
-        voter: this.verifier.votingMembers.has(spec.sid),
-        up: false,
-        life: 0,
-        core: null,
-        role: 'DOWN',
-        leader: null,
-        round: null,
-        lastZxid: spec.zxid,
-        currentEpoch: spec.peerEpoch,
-        acceptedEpoch: spec.peerEpoch,
-        election: null,
-        decision: null,
-        timers: new Map(),
-        unhealthySince: null,
-        epoch: null,
-      });
+      this.peers.set(spec.sid, newPeer(spec, this.verifier.votingMembers.has(spec.sid)));
     }
     this.tick = tickMs(this.opts);
-    this.initLimit = initLimitMs(this.opts);
+    this.roles = new RoleModel({
+      now: () => this.q.now(),
+      reachable: (a, b) => this.net.reachable(a, b),
+      peers: this.peers,
+      verifier: this.verifier,
+      epochs: this.epochs,
+      initLimitMs: initLimitMs(this.opts),
+      detectionDelayMs: this.opts.detectionDelayMs,
+    });
     this.bound = livenessBoundMs(scenario);
     this.quietFrom = scenario.events.reduce((m, e) => Math.max(m, e.at), 0);
     this.until = this.opts.until ?? this.quietFrom + this.bound + 1000;
@@ -293,8 +265,13 @@ class Simulation {
     p.round = null;
     p.epoch = null;
     p.unhealthySince = null;
+    p.core = this.newCore(p);
+    this.lookForLeader(p);
+  }
+
+  private newCore(p: Peer): ElectionCore {
     const o = this.opts;
-    p.core = this.factory({
+    return this.factory({
       myid: p.spec.sid,
       verifier: this.verifier,
       learnerType: p.spec.type,
@@ -303,7 +280,6 @@ class Simulation {
       finalizeWaitMs: o.finalizeWaitMs,
       fastDecision: o.fastDecision,
     });
-    this.lookForLeader(p);
   }
 
   private crash(p: Peer): void {
@@ -414,15 +390,7 @@ class Simulation {
           // A newer config restarted the election: a fresh election object, same persisted state.
           p.life++;
           p.timers.clear();
-          p.core = this.factory({
-            myid: sid,
-            verifier: this.verifier,
-            learnerType: p.spec.type,
-            minNotificationIntervalMs: this.opts.minNotificationIntervalMs,
-            maxNotificationIntervalMs: this.opts.maxNotificationIntervalMs,
-            finalizeWaitMs: this.opts.finalizeWaitMs,
-            fastDecision: this.opts.fastDecision,
-          });
+          p.core = this.newCore(p);
           this.lookForLeader(p);
           break;
         case 'event':
@@ -458,7 +426,7 @@ class Simulation {
     p.round = a.vote.electionEpoch;
     p.epoch = null;
     p.unhealthySince = null;
-    this.establish();
+    this.roles.establish();
     this.noteConvergence();
     this.armTick();
   }
@@ -469,39 +437,6 @@ class Simulation {
       p.decision.endReason = reason;
     }
     p.decision = null;
-  }
-
-  /**
-   * A leader with a quorum of reachable followers establishes epoch max(acceptedEpoch)+1; its
-   * followers (and later joiners) synchronise: they adopt the epoch and the leader's zxid.
-   */
-  private establish(): void {
-    for (const l of this.peers.values()) {
-      if (!l.up || l.role !== 'LEADING') continue;
-      const learners = [...this.peers.values()].filter(
-        (f) => f.up && f !== l && (f.role === 'FOLLOWING' || f.role === 'OBSERVING') && f.leader === l.spec.sid && this.net.reachable(l.spec.sid, f.spec.sid),
-      );
-      if (l.epoch === null) {
-        const members = [l, ...learners.filter((f) => f.voter)];
-        if (!this.verifier.containsQuorum(members.map((m) => m.spec.sid))) continue;
-        const epoch = members.reduce((m, x) => (x.acceptedEpoch > m ? x.acceptedEpoch : m), l.acceptedEpoch) + 1n;
-        l.epoch = epoch;
-        l.acceptedEpoch = epoch;
-        l.currentEpoch = epoch;
-        // ZooKeeper cannot roll the 32-bit epoch of a zxid over; neither does the model.
-        if (epoch <= 0x7fff_ffffn) l.lastZxid = makeZxid(epoch, 0n);
-        l.core?.updatePeerEpoch?.(epoch);
-        this.epochs.push({ at: this.q.now(), leader: l.spec.sid, epoch, members: members.map((m) => m.spec.sid).sort(cmp) });
-      }
-      for (const f of learners) {
-        if (f.epoch === l.epoch) continue;
-        f.epoch = l.epoch;
-        f.acceptedEpoch = l.acceptedEpoch;
-        f.currentEpoch = l.currentEpoch;
-        f.lastZxid = l.lastZxid;
-        f.core?.updatePeerEpoch?.(l.currentEpoch);
-      }
-    }
   }
 
   private armTick(): void {
@@ -517,67 +452,24 @@ class Simulation {
 
   /** Failure detection: followers lose their leader, leaders lose their quorum. */
   private supervise(): void {
-    const now = this.q.now();
-    this.establish();
-    const back: Peer[] = [];
-    for (const p of this.peers.values()) {
-      if (!p.up || p.role === 'LOOKING' || p.role === 'DOWN') continue;
-      if (p.role === 'LEADING' && p.epoch === null) {
-        // Not established yet: it waits initLimit for a quorum of followers (establish() above).
-        if (now - (p.decision?.at ?? now) >= this.initLimit) back.push(p);
-        continue;
-      }
-      if (this.healthy(p)) p.unhealthySince = null;
-      else {
-        p.unhealthySince ??= now;
-        if (now - p.unhealthySince >= this.opts.detectionDelayMs) back.push(p);
-      }
-    }
-    for (const p of back) {
-      this.endDecision(p, p.role !== 'LEADING' ? 'lost its leader' : p.epoch === null ? 'no quorum within initLimit' : 'lost its quorum');
-      p.leader = null;
-      p.round = null;
-      p.epoch = null;
-      p.unhealthySince = null;
-      this.lookForLeader(p);
+    const back = this.roles.supervise();
+    for (const { peer, reason } of back) {
+      this.endDecision(peer, reason);
+      peer.leader = null;
+      peer.round = null;
+      peer.epoch = null;
+      peer.unhealthySince = null;
+      this.lookForLeader(peer);
     }
     if (back.length > 0) this.noteConvergence();
     this.armTick();
   }
 
-  private healthy(p: Peer): boolean {
-    const sid = p.spec.sid;
-    if (p.role === 'LEADING') {
-      const followers = [...this.peers.values()].filter(
-        (f) => f.up && f.voter && f.role === 'FOLLOWING' && f.leader === sid && this.net.reachable(sid, f.spec.sid),
-      );
-      return this.verifier.containsQuorum([sid, ...followers.map((f) => f.spec.sid)]);
-    }
-    const l = p.leader === null ? undefined : this.peers.get(p.leader);
-    return l !== undefined && l.up && l.role === 'LEADING' && this.net.reachable(sid, l.spec.sid);
-  }
-
   // --- liveness -------------------------------------------------------------------------------
-
-  /** The leader every live peer agrees on, or null. */
-  private agreedLeader(): bigint | null {
-    let leader: bigint | null = null;
-    let any = false;
-    for (const p of this.peers.values()) {
-      if (!p.up) continue;
-      any = true;
-      if (p.role === 'LOOKING' || p.leader === null) return null;
-      if (leader === null) leader = p.leader;
-      else if (leader !== p.leader) return null;
-    }
-    if (!any || leader === null) return null;
-    const l = this.peers.get(leader);
-    return l !== undefined && l.up && l.role === 'LEADING' ? leader : null;
-  }
 
   private noteConvergence(): void {
     if (this.q.now() < this.quietFrom) return;
-    const agreed = this.agreedLeader() !== null;
+    const agreed = agreedLeader(this.peers) !== null;
     if (!agreed) this.convergedAt = null;
     else this.convergedAt ??= this.q.now();
   }
@@ -594,7 +486,7 @@ class Simulation {
       return { ...base, checked: false, reason: 'no quorum of voters is up', convergedAt: null, leader: null };
     }
     this.noteConvergence();
-    const leader = this.agreedLeader();
+    const leader = agreedLeader(this.peers);
     return {
       ...base,
       checked: true,
@@ -639,6 +531,3 @@ class Simulation {
   }
 }
 
-function cmp(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
