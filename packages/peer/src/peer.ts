@@ -18,7 +18,7 @@ import { QuorumListener } from './epoch/listener.js';
 import { PeerError } from './errors.js';
 import { resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
 import { PassiveFollow } from './passive.js';
-import { EpochStore, readMyid } from './persistence.js';
+import { checkDataDir, EpochStore, readMyid } from './persistence.js';
 import type { ElectionInfo, ListenAddress, PeerElectionEvent, PeerEvents, PeerOptions, PeerState, Role } from './types.js';
 
 type Session =
@@ -28,12 +28,14 @@ type Session =
   | { kind: 'passive'; watch: PassiveFollow };
 
 /**
- * Prepares a peer without binding anything: reads myid if needed and opens the epoch files.
+ * Prepares a peer without binding or writing anything: reads myid if needed, checks dataDir and
+ * reads the epoch files (missing ones are written once both ports are bound).
  * Attach listeners, then `await peer.start()` to see the very first LOOKING as an event.
  */
 export async function createPeer(options: PeerOptions): Promise<Peer> {
   const myid = options.myid ?? (await readMyid(options.dataDir));
   const resolved = resolvePeerOptions(options, myid);
+  await checkDataDir(options.dataDir);
   const store = await EpochStore.open(options.dataDir, { lastZxid: resolved.lastZxid });
   return new Peer(options, resolved, store);
 }
@@ -235,6 +237,13 @@ export class Peer extends EventEmitter<PeerEvents> {
       await Promise.all([this.listener.close(), this.cnx.halt()]);
       const a = this.o.electionAddress;
       throw new PeerError('LISTEN_FAILED', `expected to listen on election port ${a.host}:${a.port}, got ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      await this.store.persistMissing();
+    } catch (e) {
+      this.driver.close();
+      await Promise.all([this.listener.close(), this.cnx.halt()]);
+      throw e;
     }
     this.logger.info('peer started', {
       electionPort: this.cnx.address().port,

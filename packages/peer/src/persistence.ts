@@ -2,7 +2,7 @@
 // ZooKeeper's format (the decimal text of a Java long, no newline). Epoch files are replaced
 // atomically (temp file in the same dir, fsync, rename, fsync dir): a crash leaves old or new.
 
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { PeerError } from './errors.js';
 
@@ -135,30 +135,33 @@ export interface Epochs {
 
 /**
  * The two epoch files of one dataDir. Missing files start at the epoch of the last zxid (0 for
- * zkvote) and are written at once, as ZooKeeper does on first start; an accepted epoch below
- * the current one means the dir was tampered with, and is refused.
+ * zkvote), as ZooKeeper does on first start, but are only written by `persistMissing()`, so a
+ * peer that fails to start leaves the dataDir untouched. An accepted epoch below the current one
+ * means the dir was tampered with, and is refused.
  */
 export class EpochStore {
   private accepted = 0n;
   private current = 0n;
+  private missing: Array<typeof ACCEPTED_EPOCH_FILENAME | typeof CURRENT_EPOCH_FILENAME> = [];
 
   private constructor(
     readonly dataDir: string,
     private readonly fs: AtomicFs,
   ) {}
 
+  /** Reads both files (nothing is written); see `persistMissing`. */
   static async open(dataDir: string, options: { lastZxid?: bigint; fs?: AtomicFs } = {}): Promise<EpochStore> {
     const store = new EpochStore(dataDir, options.fs ?? nodeAtomicFs);
     const zxidEpoch = (options.lastZxid ?? 0n) >> 32n;
     let current = await readLongFile(dataDir, CURRENT_EPOCH_FILENAME);
     if (current === null) {
       current = zxidEpoch;
-      await writeLongAtomic(dataDir, CURRENT_EPOCH_FILENAME, current, store.fs);
+      store.missing.push(CURRENT_EPOCH_FILENAME);
     }
     let accepted = await readLongFile(dataDir, ACCEPTED_EPOCH_FILENAME);
     if (accepted === null) {
-      accepted = zxidEpoch > current ? zxidEpoch : current;
-      await writeLongAtomic(dataDir, ACCEPTED_EPOCH_FILENAME, accepted, store.fs);
+      accepted = current;
+      store.missing.push(ACCEPTED_EPOCH_FILENAME);
     }
     if (accepted < current) {
       throw new PeerError(
@@ -179,14 +182,57 @@ export class EpochStore {
     return this.current;
   }
 
+  /** Files that did not exist at open() and have not been written since. */
+  get missingFiles(): readonly string[] {
+    return this.missing;
+  }
+
+  /** Creates the dataDir if needed and writes the files that were missing at open(). */
+  async persistMissing(): Promise<void> {
+    if (this.missing.length === 0) return;
+    try {
+      await fsp.mkdir(this.dataDir, { recursive: true });
+    } catch (e) {
+      throw new PeerError('DATADIR_WRITE_FAILED', `expected to create dataDir ${this.dataDir}, got ${errnoCode(e) ?? String(e)}`, { cause: e });
+    }
+    for (const name of [...this.missing]) {
+      await writeLongAtomic(this.dataDir, name, name === CURRENT_EPOCH_FILENAME ? this.current : this.accepted, this.fs);
+      this.missing = this.missing.filter((m) => m !== name);
+    }
+  }
+
   /** Persists first, then updates memory: a failed write never advertises an unsaved epoch. */
   async setAcceptedEpoch(epoch: bigint): Promise<void> {
     await writeLongAtomic(this.dataDir, ACCEPTED_EPOCH_FILENAME, epoch, this.fs);
     this.accepted = epoch;
+    this.missing = this.missing.filter((m) => m !== ACCEPTED_EPOCH_FILENAME);
   }
 
   async setCurrentEpoch(epoch: bigint): Promise<void> {
     await writeLongAtomic(this.dataDir, CURRENT_EPOCH_FILENAME, epoch, this.fs);
     this.current = epoch;
+    this.missing = this.missing.filter((m) => m !== CURRENT_EPOCH_FILENAME);
+  }
+}
+
+/**
+ * Fails early, before anything is bound or written, when dataDir exists but is not a writable
+ * directory. A missing dataDir is fine: it is created once the peer has started.
+ */
+export async function checkDataDir(dataDir: string): Promise<void> {
+  let stat: import('node:fs').Stats;
+  try {
+    stat = await fsp.stat(dataDir);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return;
+    throw new PeerError('DATADIR_UNREADABLE', `expected dataDir ${dataDir} to be accessible, got ${errnoCode(e) ?? String(e)}`, { cause: e });
+  }
+  if (!stat.isDirectory()) {
+    throw new PeerError('DATADIR_UNREADABLE', `expected dataDir ${dataDir} to be a directory, got a file`);
+  }
+  try {
+    await fsp.access(dataDir, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK);
+  } catch (e) {
+    throw new PeerError('DATADIR_WRITE_FAILED', `expected dataDir ${dataDir} to be readable and writable, got ${errnoCode(e) ?? String(e)}`, { cause: e });
   }
 }

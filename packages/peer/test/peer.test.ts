@@ -103,3 +103,40 @@ describe('larger ensembles and observers', () => {
     );
   });
 });
+
+describe('startup failures leave nothing behind', () => {
+  it('a port in use is one LISTEN_FAILED error and no epoch file is written', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const net = await import('node:net');
+    const { QuorumMaj } = await import('@zkvote/quorum');
+    const { startPeer, PeerError } = await import('../src/index.js');
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const busy = (blocker.address() as { port: number }).port;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'zkvote-busy-'));
+    try {
+      const verifier = new QuorumMaj([
+        { sid: 1n, addresses: [{ host: '127.0.0.1', quorumPort: busy, electionPort: busy + 1 }], type: 'participant', clientAddress: null },
+      ]);
+      const error = await startPeer({ myid: 1n, verifier, dataDir: dir }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(PeerError.isInstance(error)).toBe(true);
+      expect((error as InstanceType<typeof PeerError>).code).toBe('LISTEN_FAILED');
+      expect((error as Error).message).toMatch(new RegExp(`quorum port 127.0.0.1:${busy}, got EADDRINUSE`));
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a single-server ensemble leads on its own and establishes epoch 1', async () => {
+    ensemble = await Ensemble.create([1n]);
+    const p = await ensemble.start(1n);
+    expect(await ensemble.settled()).toEqual({ leader: 1n, epoch: 1n });
+    expect(p.state).toBe('LEADING');
+  });
+});

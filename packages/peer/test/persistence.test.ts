@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PeerError } from '../src/errors.js';
 import {
+  checkDataDir,
   EpochStore,
   nodeAtomicFs,
   readLongFile,
@@ -85,9 +86,11 @@ describe('epoch files', () => {
     },
   );
 
-  it('creates missing files at epoch 0 on first open', async () => {
+  it('starts missing files at epoch 0, writing them only on persistMissing()', async () => {
     const store = await EpochStore.open(dir);
     expect([store.acceptedEpoch, store.currentEpoch]).toEqual([0n, 0n]);
+    expect(await readdir(dir)).toEqual([]);
+    await store.persistMissing();
     expect(await readFile(path.join(dir, 'acceptedEpoch'), 'utf8')).toBe('0');
     expect(await readFile(path.join(dir, 'currentEpoch'), 'utf8')).toBe('0');
   });
@@ -145,6 +148,18 @@ describe('epoch files', () => {
       expect([10n, 2345n]).toContain(value);
       expect(value).toBe(k >= 3 ? 2345n : 10n);
     }
+  });
+
+  it('creates a missing dataDir on persistMissing()', async () => {
+    const store = await EpochStore.open(path.join(dir, 'a', 'b'));
+    await store.persistMissing();
+    expect(await readLongFile(path.join(dir, 'a', 'b'), 'currentEpoch')).toBe(0n);
+  });
+
+  it('checkDataDir refuses a file where a directory is expected', async () => {
+    await writeFile(path.join(dir, 'plain'), 'x');
+    await expectPeerError(checkDataDir(path.join(dir, 'plain')), 'DATADIR_UNREADABLE', /to be a directory, got a file/);
+    await checkDataDir(path.join(dir, 'not-yet')); // created later
   });
 
   it('reports an unwritable dataDir precisely', async () => {
