@@ -16,7 +16,8 @@ export function initLimitMs(o: Pick<SimOptions, 'initLimitMs' | 'detectionDelayM
 /**
  * Virtual time within which, once faults stop with a quorum of voters up and no partition, every
  * live peer must follow one leader:
- *   initLimit + detectionDelay + 2 × tick   a stale leader gives up, then its followers notice
+ *   detectionDelay                   a follower waits for its leader to decide LEADING
+ * + initLimit + detectionDelay + 3 × tick   a leader without quorum gives up, its followers notice
  * + 2 × maxNotificationInterval      a LOOKING peer whose timeout had backed off to the cap resends
  * + 10 × finalizeWait                a few quorum/finalize rounds
  * + 50 × (latency + jitter)          message round trips
@@ -28,8 +29,8 @@ export function livenessBoundMs(scenario: Scenario): number {
   for (const e of scenario.events) if (e.kind === 'delay' || e.kind === 'reorder') extra = Math.max(extra, e.ms);
   return (
     initLimitMs(o) +
-    o.detectionDelayMs +
-    2 * tickMs(o) +
+    2 * o.detectionDelayMs +
+    3 * tickMs(o) +
     2 * o.maxNotificationIntervalMs +
     10 * o.finalizeWaitMs +
     50 * (o.latencyMs + o.jitterMs) +
@@ -38,10 +39,11 @@ export function livenessBoundMs(scenario: Scenario): number {
 }
 
 /**
- * How long two voters may hold decisions for different leaders from the same round: the
- * leader that gets no quorum gives up after initLimit, then its followers notice after
- * detectionDelay (each sampled on a tick).
+ * How long two voters may hold decisions for different leaders from the same round: a
+ * follower waits up to detectionDelay for its leader to decide LEADING; a leader that gets no
+ * quorum gives up after initLimit; its followers notice after detectionDelay (each sampled on
+ * a tick).
  */
 export function divergenceBoundMs(o: Pick<SimOptions, 'initLimitMs' | 'detectionDelayMs' | 'maxNotificationIntervalMs'>): number {
-  return initLimitMs(o) + o.detectionDelayMs + 3 * tickMs(o);
+  return initLimitMs(o) + 2 * o.detectionDelayMs + 4 * tickMs(o);
 }

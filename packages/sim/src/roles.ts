@@ -1,8 +1,8 @@
 // What happens after a decision, in the least detail that makes failover meaningful (the README
 // states the model): a leader with a quorum of reachable followers establishes a new epoch and
 // its followers synchronise; a leader that gathers no quorum within initLimit, or loses it for
-// detectionDelay, steps down; a follower whose leader is dead, unreachable or no longer leading
-// for detectionDelay goes back to LOOKING. Failure detection is sampled on a tick.
+// detectionDelay, steps down; a follower whose leader is dead, unreachable, not (or no longer)
+// leading for detectionDelay goes back to LOOKING. Failure detection is sampled on a tick.
 
 import type { QuorumVerifier } from '@zkvote/quorum';
 import type { TimerName } from '@zkvote/election';
@@ -32,6 +32,8 @@ export interface Peer {
   unhealthySince: number | null;
   /** Leaders: the epoch they established. Learners: the epoch they synchronised to. */
   epoch: bigint | null;
+  /** Learners: the leader's decision they connected to; if that leadership ends, so does theirs. */
+  session: DecisionRecord | null;
 }
 
 export function newPeer(spec: ServerSpec, voter: boolean): Peer {
@@ -52,6 +54,7 @@ export function newPeer(spec: ServerSpec, voter: boolean): Peer {
     timers: new Map(),
     unhealthySince: null,
     epoch: null,
+    session: null,
   };
 }
 
@@ -143,7 +146,11 @@ export class RoleModel {
       return this.ctx.verifier.containsQuorum([sid, ...followers.map((f) => f.spec.sid)]);
     }
     const l = p.leader === null ? undefined : this.ctx.peers.get(p.leader);
-    return l !== undefined && l.up && l.role === 'LEADING' && this.ctx.reachable(sid, l.spec.sid);
+    if (l === undefined || !l.up || l.role !== 'LEADING' || !this.ctx.reachable(sid, l.spec.sid)) return false;
+    // A leader that stepped down and leads again is a new session: ZooKeeper's learner would
+    // have lost its connection and gone LOOKING, so the old decision counts as broken.
+    p.session ??= l.decision;
+    return p.session === l.decision;
   }
 }
 

@@ -264,6 +264,7 @@ class Simulation {
     p.leader = null;
     p.round = null;
     p.epoch = null;
+    p.session = null;
     p.unhealthySince = null;
     p.core = this.newCore(p);
     this.lookForLeader(p);
@@ -292,6 +293,7 @@ class Simulation {
     p.leader = null;
     p.round = null;
     p.epoch = null;
+    p.session = null;
     p.election = null;
     this.net.forget(p.spec.sid);
   }
@@ -425,6 +427,7 @@ class Simulation {
     p.leader = a.vote.leader;
     p.round = a.vote.electionEpoch;
     p.epoch = null;
+    p.session = null;
     p.unhealthySince = null;
     this.roles.establish();
     this.noteConvergence();
@@ -458,6 +461,7 @@ class Simulation {
       peer.leader = null;
       peer.round = null;
       peer.epoch = null;
+      peer.session = null;
       peer.unhealthySince = null;
       this.lookForLeader(peer);
     }
