@@ -13,10 +13,16 @@ afterEach(async () => {
 
 describe('zkvote ensembles (child processes)', () => {
   it('3 servers started highest sid first elect 3, establish epoch 1, and srvr agrees', async () => {
-    ens = await startZkvoteEnsemble({ size: 3, start: [3, 2, 1] });
+    ens = await startZkvoteEnsemble({ size: 3, start: [3, 2, 1], metrics: true });
     const { leader, views } = await ens.waitForLeader(15_000);
     expect(leader).toBe(3);
     expect(views.get(3)?.established_epoch).toBe(1);
+    const metrics = await ens.metrics(3);
+    expect(metrics).toMatch(/^election_time_count 1$/m);
+    expect(metrics).toMatch(/^zkvote_state 2$/m);
+    expect(metrics).toMatch(/^zkvote_established_epoch 1$/m);
+    expect(metrics).toMatch(/^learners 2$/m);
+    expect(metrics).toMatch(/^quorum_size 3$/m);
     expect(await ens.fourLetter(3, 'srvr')).toMatch(/Mode: leader/);
     expect(await ens.fourLetter(1, 'srvr')).toMatch(/Mode: follower/);
     expect(await ens.admin(2, 'leader')).toMatchObject({ is_leader: false, leader_id: 3, leader_ip: '127.0.0.1', error: null });

@@ -53,6 +53,8 @@ export interface ZkvoteNode {
   readonly quorumPort: number;
   readonly clientPort: number;
   readonly adminPort: number;
+  /** zkvote.metricsPort when started with `metrics: true`, else null. */
+  readonly metricsPort: number | null;
   /** DIR/<sid>: zoo.cfg, data/myid, server.log. */
   readonly dir: string;
   readonly configFile: string;
@@ -75,6 +77,8 @@ export interface ZkvoteEnsembleOptions {
   extraConfig?: Record<string, string>;
   /** Extra zoo.cfg keys per sid. */
   nodeConfig?: Record<number, Record<string, string>>;
+  /** Give every node a Prometheus port (zkvote.metricsPort). */
+  metrics?: boolean;
   /** Sids whose every link (both directions, election and quorum) runs through a proxy. */
   isolatable?: number[];
   /** Environment for the children (merged over process.env). */
@@ -101,6 +105,8 @@ export interface ZkvoteEnsemble {
   admin(sid: number, command: string): Promise<unknown>;
   election(sid: number): Promise<ElectionView>;
   fourLetter(sid: number, word: string): Promise<string>;
+  /** The Prometheus text of `sid` (needs `metrics: true`). */
+  metrics(sid: number): Promise<string>;
   /** Polls `election(sid)` until `predicate` holds. */
   waitForElection(sid: number, predicate: (e: ElectionView) => boolean, timeoutMs: number): Promise<ElectionView>;
   /**
@@ -132,10 +138,11 @@ export async function startZkvoteEnsemble(opts: ZkvoteEnsembleOptions = {}): Pro
   const observers = new Set(opts.observers ?? []);
   const temp = opts.baseDir === undefined ? await tempDir('zkvote-server-') : null;
   const root = temp?.path ?? (opts.baseDir as string);
-  const ports = await freePorts(sids.length * 4);
+  const perNode = opts.metrics === true ? 5 : 4;
+  const ports = await freePorts(sids.length * perNode);
   const nodes = new Map<number, MutableNode>();
   sids.forEach((sid, i) => {
-    const [electionPort, quorumPort, clientPort, adminPort] = ports.slice(i * 4, i * 4 + 4) as [number, number, number, number];
+    const [electionPort, quorumPort, clientPort, adminPort, metricsPort] = ports.slice(i * perNode, (i + 1) * perNode) as [number, number, number, number, number | undefined];
     const dir = path.join(root, String(sid));
     nodes.set(sid, {
       sid,
@@ -144,6 +151,7 @@ export async function startZkvoteEnsemble(opts: ZkvoteEnsembleOptions = {}): Pro
       quorumPort,
       clientPort,
       adminPort,
+      metricsPort: metricsPort ?? null,
       dir,
       configFile: path.join(dir, 'zoo.cfg'),
       dataDir: path.join(dir, 'data'),
@@ -198,6 +206,7 @@ export async function startZkvoteEnsemble(opts: ZkvoteEnsembleOptions = {}): Pro
       ['admin.serverAddress', '127.0.0.1'],
       ['admin.serverPort', String(n.adminPort)],
     ]);
+    if (n.metricsPort !== null) keys.set('zkvote.metricsPort', String(n.metricsPort));
     for (const [k, v] of Object.entries({ ...opts.extraConfig, ...opts.nodeConfig?.[sid] })) keys.set(k, v);
     const lines = [...nodes.values()].map((m) => ({ sid: m.sid, line: serverLine(entryFor(sid, m)) }));
     for (const l of external) lines.push({ sid: Number(/^server\.(\d+)=/.exec(l)?.[1] ?? 0), line: l });
@@ -264,6 +273,11 @@ export async function startZkvoteEnsemble(opts: ZkvoteEnsembleOptions = {}): Pro
     admin: (sid, command) => adminCommand(node(sid).adminPort, command, 2_000),
     election,
     fourLetter: (sid, word) => fourLetterWord(node(sid).clientPort, word, 2_000),
+    async metrics(sid) {
+      const port = node(sid).metricsPort ?? fail(`zkvote ${sid} has no metrics port (start with metrics: true)`);
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) });
+      return res.text();
+    },
     async waitForElection(sid, predicate, timeoutMs) {
       let last: ElectionView | null = null;
       return poll(
