@@ -68,6 +68,20 @@ describe('epoch establishment', () => {
     ]);
   });
 
+  it('accepts a learner that reconnects having accepted the established epoch already', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs());
+    const s1 = new MemoryEpochs();
+    const f1 = h.follower(1n, s1);
+    f1.start();
+    await once(f1, 'established');
+    f1.stop('test: drop');
+    const again = h.follower(1n, s1);
+    again.start();
+    expect(await once<[bigint]>(again, 'established')).toEqual([1n]);
+    expect(s1.writes).toEqual(['accepted=1', 'current=1']);
+  });
+
   it('does not count observers toward the quorum', async () => {
     h = new EpochHarness();
     await h.start([1n, 2n, 3n, 4n], 3n, new MemoryEpochs(), { observers: [4n] });

@@ -9,6 +9,8 @@ import { QuorumChannel } from './channel.js';
 import type { EpochContext } from './context.js';
 import { RejectReason, type LearnerRole, type QuorumMessage } from './messages.js';
 
+const RETRY_CAP_MS = 200;
+
 export type FollowerPhase = 'connecting' | 'handshake' | 'acked' | 'established' | 'stopped';
 
 export interface QuorumEndpoint {
@@ -129,13 +131,16 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
     });
   }
 
-  /** Before any epoch was exchanged the leader may simply not be leading yet: try again next tick. */
+  /**
+   * Before any epoch was exchanged the leader may simply not have decided yet: try again soon
+   * (a tick, at most 200 ms, so establishment does not wait a whole 2 s tick for a slow decider).
+   */
   private retry(reason: string): void {
     this.ctx.logger.debug('leader quorum port not ready, retrying', { leader: this.options.leader.toString(), reason });
     this.phase = 'connecting';
     this.retryTimer = this.ctx.clock.setTimeout(() => {
       if (this.phase === 'connecting') this.connect();
-    }, this.ctx.tickTime);
+    }, Math.min(this.ctx.tickTime, RETRY_CAP_MS));
   }
 
   private async onMessage(channel: QuorumChannel, msg: QuorumMessage): Promise<void> {

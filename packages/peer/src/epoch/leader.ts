@@ -167,7 +167,8 @@ export class LeaderSession extends EventEmitter<LeaderEvents> {
   private propose(learner: Learner): void {
     const epoch = this.newEpoch as bigint;
     if (learner.stage !== 'connected') return;
-    if (learner.acceptedEpoch >= epoch) {
+    // Equal is fine: a learner that accepted this very epoch earlier and reconnects.
+    if (learner.acceptedEpoch > epoch) {
       learner.channel.sendAndClose({ type: 'REJECT', reason: RejectReason.STALE_EPOCH }, 'learner accepted a newer epoch');
       return;
     }
@@ -180,7 +181,9 @@ export class LeaderSession extends EventEmitter<LeaderEvents> {
     learner.lastHeard = this.ctx.clock.now();
     if (msg.type === 'PONG') return;
     if (msg.type === 'ACKEPOCH' && learner.stage === 'proposed' && msg.epoch === this.newEpoch) {
-      if (isMoreRecent(msg, this.summary)) {
+      // Only learners of the establishing quorum are compared (as ZooKeeper's waitForEpochAck):
+      // once established, a returning learner carries the new epoch as its currentEpoch.
+      if (this.established === null && isMoreRecent(msg, this.summary)) {
         this.ctx.logger.warn('quorum port: learner is ahead of the leader', { sid: learner.sid.toString() });
         learner.channel.sendAndClose({ type: 'REJECT', reason: RejectReason.LEARNER_AHEAD }, 'learner ahead of leader');
         return;

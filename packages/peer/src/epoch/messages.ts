@@ -23,7 +23,7 @@ export enum RejectReason {
   NOT_LEADING = 1,
   /** The learner's sid is not a member of the leader's configuration (or is the leader's own). */
   UNKNOWN_SID = 2,
-  /** The learner already accepted an epoch at or above the one this leader established. */
+  /** The learner already accepted an epoch above the one this leader proposes. */
   STALE_EPOCH = 3,
   /** The learner's state is more recent than the leader's (epoch, then zxid). */
   LEARNER_AHEAD = 4,
