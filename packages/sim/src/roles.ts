@@ -132,6 +132,20 @@ export class RoleModel {
     return back;
   }
 
+  /**
+   * Nothing left for the model to do: every live peer follows one established leader that
+   * still has its quorum, and every learner is in that leader's current session.
+   */
+  settled(): boolean {
+    const leader = agreedLeader(this.ctx.peers);
+    const l = leader === null ? undefined : this.ctx.peers.get(leader);
+    if (l === undefined || l.epoch === null || !this.healthy(l)) return false;
+    for (const p of this.ctx.peers.values()) {
+      if (p.up && p !== l && (p.epoch !== l.epoch || !this.healthy(p))) return false;
+    }
+    return true;
+  }
+
   private learnersOf(l: Peer): Peer[] {
     const sid = l.spec.sid;
     return [...this.ctx.peers.values()].filter(

@@ -92,6 +92,8 @@ class Simulation {
   private convergedAt: number | null = null;
   private events = 0;
   private deliveries = 0;
+  /** Scheduled events other than ticks and the liveness check. */
+  private pending = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -106,9 +108,9 @@ class Simulation {
       {
         now: () => this.q.now(),
         isUp: (sid) => this.peers.get(sid)?.up === true,
-        scheduleDelivery: (at, d) => this.q.schedule(at, { k: 'deliver', d }),
-        scheduleConnect: (at, a, b, conn) => this.q.schedule(at, { k: 'connect', a, b, conn }),
-        scheduleDrain: (at, from, to, conn) => this.q.schedule(at, { k: 'drain', from, to, conn }),
+        scheduleDelivery: (at, d) => this.schedule(at, { k: 'deliver', d }),
+        scheduleConnect: (at, a, b, conn) => this.schedule(at, { k: 'connect', a, b, conn }),
+        scheduleDrain: (at, from, to, conn) => this.schedule(at, { k: 'drain', from, to, conn }),
         connectionChanged: (a, b, up) => this.connectionChanged(a, b, up),
       },
       rng.fork('network'),
@@ -134,9 +136,12 @@ class Simulation {
   }
 
   run(): SimResult {
-    for (const e of this.scenario.events) this.q.schedule(e.at, { k: 'scenario', e });
+    for (const e of this.scenario.events) this.schedule(e.at, { k: 'scenario', e });
     const deadline = this.quietFrom + this.bound;
-    if (deadline <= this.until) this.q.schedule(deadline, { k: 'liveness' });
+    if (deadline <= this.until) this.schedule(deadline, { k: 'liveness' });
+    // Without an explicit `until`, a settled run (faults over, one established leader followed
+    // by every live peer, nothing but failure-detection ticks left) stops early: nothing can change.
+    const stopWhenSettled = this.opts.until === null;
     const maxEvents = this.options.maxEvents ?? 2_000_000;
     let truncated = false;
     let liveness: LivenessReport | null = null;
@@ -151,8 +156,13 @@ class Simulation {
       if (item === null) break;
       this.events++;
       const ev = item.event;
+      if (ev.k !== 'tick' && ev.k !== 'liveness') this.pending--;
       if (ev.k === 'liveness') liveness = this.livenessReport(deadline);
       else this.handle(ev);
+      if (stopWhenSettled && liveness === null && this.pending === 0 && this.q.now() >= this.quietFrom && this.roles.settled()) {
+        liveness = this.livenessReport(deadline);
+        break;
+      }
     }
     this.net.flushPending();
     liveness ??= this.uncheckedLiveness(deadline, truncated ? 'the run hit the event cap' : 'the run ends before the liveness deadline');
@@ -173,6 +183,11 @@ class Simulation {
     };
     result.violations = checkInvariants(result, this.verifier, this.options.replayCommand ?? defaultReplayCommand(this.seed));
     return result;
+  }
+
+  private schedule(at: number, ev: Ev): void {
+    if (ev.k !== 'tick' && ev.k !== 'liveness') this.pending++;
+    this.q.schedule(at, ev);
   }
 
   private handle(ev: Exclude<Ev, { k: 'liveness' }>): void {
@@ -376,7 +391,7 @@ class Simulation {
         case 'setTimer': {
           const gen = (p.timers.get(a.timer) ?? 0) + 1;
           p.timers.set(a.timer, gen);
-          this.q.schedule(now + a.delayMs, { k: 'timer', sid, life: p.life, timer: a.timer, gen });
+          this.schedule(now + a.delayMs, { k: 'timer', sid, life: p.life, timer: a.timer, gen });
           break;
         }
         case 'cancelTimer':
@@ -447,7 +462,7 @@ class Simulation {
     for (const p of this.peers.values()) {
       if (p.up && p.role !== 'LOOKING') {
         this.tickArmed = true;
-        this.q.schedule(this.q.now() + this.tick, { k: 'tick' });
+        this.schedule(this.q.now() + this.tick, { k: 'tick' });
         return;
       }
     }

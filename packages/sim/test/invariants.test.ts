@@ -41,7 +41,7 @@ describe('invariant checker', () => {
   });
 
   it('flags a same-round split that outlives the bound, and tolerates a transient one', () => {
-    const scenario = parseScenario(three);
+    const scenario = parseScenario({ ...three, options: { ...three.options, until: 20_000 } });
     const r = simulate(scenario);
     const verifier = scenarioVerifier(scenario);
     const leader = r.decisions.find((d) => d.state === 'LEADING');

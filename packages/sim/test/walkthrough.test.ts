@@ -140,3 +140,14 @@ describe('ensembles', () => {
     expect(r.violations).toEqual([]);
   });
 });
+
+describe('example scenario files', () => {
+  it.each(['walkthrough', 'together', 'failover', 'partition', 'faults'])('examples/%s.json runs clean and settles early', async (name) => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL(`../examples/${name}.json`, import.meta.url), 'utf8');
+    const r = run(JSON.parse(text) as unknown);
+    expect(r.violations).toEqual([]);
+    expect(r.liveness.checked).toBe(true);
+    expect(r.endedAt).toBeLessThan(r.liveness.deadline);
+  });
+});

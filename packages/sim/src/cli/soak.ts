@@ -38,6 +38,11 @@ function main(argv: readonly string[]): number {
   return report.failures.length === 0 ? 0 : 1;
 }
 
+// A closed pipe (`| head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
