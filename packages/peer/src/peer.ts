@@ -3,8 +3,6 @@
 // leader is a ZooKeeper server) + dataDir persistence, behind one small evented object.
 
 import { EventEmitter } from 'node:events';
-import tls from 'node:tls';
-import net from 'node:net';
 import { QuorumCnxManager, type PeerAddress } from '@zkvote/cnxmanager';
 import { ElectionDriver, type Decision, type ElectionEvent, type Vote } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
@@ -12,20 +10,16 @@ import { ServerState, stateName, type NotificationInit } from '@zkvote/wire';
 import { childLogger, type Clock, type Logger } from './clock.js';
 import type { EpochContext } from './epoch/context.js';
 import { hasVotingQuorum } from './epoch/context.js';
-import { FollowerSession, type QuorumConnector } from './epoch/follower.js';
+import { FollowerSession } from './epoch/follower.js';
 import { LeaderSession } from './epoch/leader.js';
 import { QuorumListener } from './epoch/listener.js';
+import { tlsQuorumConnector, tlsQuorumServer } from './epoch/tls.js';
 import { PeerError } from './errors.js';
 import { resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
 import { PassiveFollow } from './passive.js';
+import { endSession, sessionView, type Session } from './session.js';
 import { checkDataDir, EpochStore, readMyid } from './persistence.js';
 import type { ElectionInfo, ListenAddress, PeerElectionEvent, PeerEvents, PeerOptions, PeerState, Role } from './types.js';
-
-type Session =
-  | { kind: 'none' }
-  | { kind: 'leader'; session: LeaderSession }
-  | { kind: 'follower'; session: FollowerSession }
-  | { kind: 'passive'; watch: PassiveFollow };
 
 /**
  * Prepares a peer without binding or writing anything: reads myid if needed, checks dataDir and
@@ -89,15 +83,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       logger: this.logger,
       handshakeTimeoutMs: resolved.tickTime * resolved.syncLimit,
       maxConnections: Math.max(64, this.verifier.members.size * 4),
-      createServer:
-        t === undefined
-          ? undefined
-          : (onConnection) =>
-              tls.createServer(
-                { key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase, requestCert: true, rejectUnauthorized: true,
-                  handshakeTimeout: resolved.tickTime * resolved.syncLimit },
-                onConnection,
-              ),
+      createServer: t === undefined ? undefined : tlsQuorumServer(t, resolved.tickTime * resolved.syncLimit),
     });
     const advertiseWildcard = ['0.0.0.0', '::'].includes(resolved.electionAddress.host) && resolved.electionAddress.port !== 0;
     this.cnx = new QuorumCnxManager({
@@ -176,7 +162,6 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   electionInfo(): ElectionInfo {
     const snap = this.driver.core.snapshot();
-    const s = this.session;
     return {
       myid: this.myid,
       state: this.stateValue,
@@ -193,14 +178,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       connections: [...this.cnx.peerTable().values()],
       lastElectionDurationMs: this.lastDuration,
       messages: { ...this.driver.stats },
-      session:
-        s.kind === 'leader'
-          ? { kind: 'leader', phase: s.session.state, proposedEpoch: s.session.proposedEpoch, learners: s.session.learnerViews() }
-          : s.kind === 'follower'
-            ? { kind: 'follower', phase: s.session.state, leader: s.session.leader, lastHeard: s.session.lastHeard }
-            : s.kind === 'passive'
-              ? { kind: 'passive', leader: s.watch.leader, lastConfirmed: s.watch.lastConfirmed, reportingNewElection: s.watch.reportingNewElection() }
-              : { kind: 'none' },
+      session: sessionView(this.session),
       zkvotePeers: this.o.zkvotePeers === null ? null : [...this.o.zkvotePeers].sort((a, b) => (a < b ? -1 : 1)),
     };
   }
@@ -445,7 +423,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       leader,
       role: role === 'observer' ? 'observer' : 'participant',
       endpoints,
-      connect: this.connector(),
+      connect: this.options.tls === undefined ? undefined : tlsQuorumConnector(this.options.tls),
     });
     this.session = { kind: 'follower', session };
     session.on('established', onEstablished);
@@ -466,26 +444,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     };
   }
 
-  private connector(): QuorumConnector | undefined {
-    const t = this.options.tls;
-    if (t === undefined) return undefined;
-    return ({ host, port }) => {
-      const socket = tls.connect({
-        host, port, key: t.key, cert: t.cert, ca: t.ca, passphrase: t.passphrase,
-        servername: net.isIP(host) === 0 ? host : undefined,
-        ...(t.hostnameVerification === false ? { checkServerIdentity: () => undefined } : {}),
-      });
-      return socket;
-    };
-  }
-
   private endSession(): void {
-    const s = this.session;
-    this.session = { kind: 'none' };
     this.listener.setHandler(null);
-    if (s.kind === 'leader') s.session.stop('leaving LEADING');
-    else if (s.kind === 'follower') s.session.stop('leaving FOLLOWING');
-    else if (s.kind === 'passive') s.watch.stop();
+    endSession(this.session);
+    this.session = { kind: 'none' };
   }
 
   private setState(state: PeerState): void {
