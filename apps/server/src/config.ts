@@ -15,6 +15,8 @@ import {
 import { ServerError } from './errors.js';
 import { LOG_LEVELS } from './logging.js';
 import type { HostPortView } from './info.js';
+import { peerOptions } from './peer-options.js';
+import type { PeerOptions } from '@zkvote/peer';
 
 export interface TlsSettings {
   key: string;
@@ -57,6 +59,8 @@ export interface ServerConfig {
   maxClientCnxns: number;
   /** Non-fatal remarks about the configuration, one line each. */
   warnings: string[];
+  /** The @zkvote/peer startPeer options this configuration means (add a `logger` to taste). */
+  peer: PeerOptions;
 }
 
 /** Every zkvote.* key with its meaning (also printed by --help). */
@@ -119,7 +123,7 @@ export function loadServerConfig(configPath: string, options: LoadOptions = {}):
   if (z.peers !== null && !z.peers.has(myid)) {
     throw new ServerError('CONFIG', `${configFile}:${lineOf('zkvote.peers') ?? '?'}: zkvote.peers: expected this server's id ${myid} among the zkvote peers, got ${[...z.peers].join(',') || 'none'}`);
   }
-  return {
+  const config: Omit<ServerConfig, 'peer'> = {
     configFile,
     myid,
     dataDir,
@@ -148,6 +152,7 @@ export function loadServerConfig(configPath: string, options: LoadOptions = {}):
     maxClientCnxns: intSetting(cfg, 'maxClientCnxns') ?? 60,
     warnings,
   };
+  return { ...config, peer: peerOptions(config) };
 }
 
 function readText(file: string, what: string): string {

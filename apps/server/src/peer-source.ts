@@ -1,37 +1,14 @@
-// @zkvote/peer behind the PeerSource seam: a ServerConfig becomes startPeer options, and the
-// Peer's events and electionInfo() become the status snapshot and event stream the admin API,
-// four-letter words, metrics and logs read.
+// @zkvote/peer behind the PeerSource seam: the Peer's events and electionInfo() become the
+// status snapshot and event stream the admin API, four-letter words, metrics and logs read.
 
 import { EventEmitter } from 'node:events';
-import { createPeer, PeerError, type Peer, type PeerElectionEvent, type PeerOptions, type Vote } from '@zkvote/peer';
+import { createPeer, PeerError, type Peer, type PeerElectionEvent, type Vote } from '@zkvote/peer';
 import { stateName } from '@zkvote/wire';
 import type { ServerConfig } from './config.js';
+import { peerOptions } from './peer-options.js';
 import { ServerError } from './errors.js';
 import type { PackageLogger } from './logging.js';
 import type { ConnectionView, ElectionEventView, PeerSource, PeerStatus, VoteView } from './status.js';
-
-/** The startPeer options for a configuration. */
-export function peerOptions(config: ServerConfig, logger?: PackageLogger): PeerOptions {
-  return {
-    myid: config.myid,
-    verifier: config.verifier,
-    dataDir: config.dataDir,
-    electionAddress: { ...config.electionAddress },
-    quorumAddress: { ...config.quorumAddress },
-    tickTime: config.tickTime,
-    initLimit: config.initLimit,
-    syncLimit: config.syncLimit,
-    fastDecision: config.fastDecision,
-    ...(config.zkvotePeers === null ? {} : { zkvotePeers: config.zkvotePeers }),
-    multiAddress: config.multiAddressEnabled,
-    ...(config.tls === null ? {} : { tls: { ...config.tls } }),
-    ...(logger === undefined ? {} : { logger }),
-    election: {
-      minNotificationIntervalMs: config.minNotificationIntervalMs,
-      maxNotificationIntervalMs: config.maxNotificationIntervalMs,
-    },
-  };
-}
 
 function voteView(v: Vote | null): VoteView | null {
   if (v === null) return null;
@@ -97,7 +74,7 @@ export class PeerAdapter extends EventEmitter implements PeerSource {
 /** The default PeerFactory: @zkvote/peer's createPeer + start, errors as one-line ServerErrors. */
 export async function startZkvotePeer(config: ServerConfig, logger: PackageLogger): Promise<PeerSource> {
   try {
-    const peer = await createPeer(peerOptions(config, logger));
+    const peer = await createPeer({ ...config.peer, logger });
     const source = new PeerAdapter(peer, config.learnerType);
     await peer.start();
     return source;

@@ -62,6 +62,35 @@ describe('loadServerConfig', () => {
     expect([c.minNotificationIntervalMs, c.maxNotificationIntervalMs]).toEqual([200, 60_000]);
     expect(c.logLevel).toBe('info');
     expect(c.tls).toBeNull();
+    expect(c.peer).toMatchObject({
+      myid: 2n,
+      dataDir: path.join(dir.path, 'data'),
+      electionAddress: { host: '127.0.0.1', port: 38882 },
+      quorumAddress: { host: '127.0.0.1', port: 28882 },
+      tickTime: 2000,
+      initLimit: 10,
+      syncLimit: 5,
+      fastDecision: true,
+      multiAddress: false,
+      election: { minNotificationIntervalMs: 200, maxNotificationIntervalMs: 60_000 },
+    });
+    expect(c.peer.verifier).toBe(c.verifier);
+    expect(c.peer.zkvotePeers).toBeUndefined();
+  });
+
+  it('reads PEM stores for sslQuorum and names the key when one is missing or not PEM', async () => {
+    const pem = path.join(dir.path, 'server.pem');
+    const ca = path.join(dir.path, 'ca.pem');
+    await writeFile(pem, '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n');
+    await writeFile(ca, '-----BEGIN CERTIFICATE-----\ny\n-----END CERTIFICATE-----\n');
+    const tls = ['sslQuorum=true', `ssl.quorum.keyStore.location=${pem}`, 'ssl.quorum.keyStore.password=pw', `ssl.quorum.trustStore.location=${ca}`];
+    const c = loadServerConfig(await write([...BASE, ...tls, 'ssl.quorum.hostnameVerification=false']));
+    expect(c.tls).toMatchObject({ passphrase: 'pw', hostnameVerification: false });
+    expect(c.tls?.key).toContain('PRIVATE KEY');
+    expect(c.tls?.ca).toContain('CERTIFICATE');
+    expect(c.peer.tls).toMatchObject({ passphrase: 'pw', hostnameVerification: false });
+    expect(failure(await write([...BASE, 'sslQuorum=true'])).message).toMatch(/sslQuorum: sslQuorum=true needs ssl\.quorum\.keyStore\.location/);
+    expect(failure(await write([...BASE, ...tls, 'ssl.quorum.trustStore.type=JKS'])).message).toMatch(/ssl\.quorum\.trustStore\.type: expected PEM .*got JKS/);
   });
 
   it('reads the zkvote.* keys, the admin and metrics settings and the environment', async () => {
@@ -80,6 +109,8 @@ describe('loadServerConfig', () => {
     ]);
     const c = loadServerConfig(file, { env: { ZKVOTE_LOG_LEVEL: 'warn' } });
     expect(c.zkvotePeers).toEqual(new Set([2n, 3n]));
+    expect(c.peer.zkvotePeers).toEqual(new Set([2n, 3n]));
+    expect(c.peer.fastDecision).toBe(false);
     expect(c.fastDecision).toBe(false);
     expect([c.minNotificationIntervalMs, c.maxNotificationIntervalMs]).toEqual([50, 800]);
     expect(c.logLevel).toBe('warn');
@@ -119,6 +150,7 @@ describe('loadServerConfig', () => {
     expect(u.message).toMatch(/zkvote\.fastdecision: unknown zkvote setting/);
     const p = failure(await write([...BASE, 'zkvote.peers=2,9']));
     expect(p.message).toMatch(/zkvote\.peers: server id 9 is not in the ensemble/);
+    expect(failure(await write([...BASE, 'zkvote.peers=1'])).message).toMatch(/zoo\.cfg:10: zkvote\.peers: expected this server's id 2 among the zkvote peers, got 1/);
     const s = failure(await write([...BASE.slice(0, 6), 'server.1=127.0.0.1:28881', 'server.2=127.0.0.1:28882:38882']));
     expect(s.message).toMatch(/zoo\.cfg:7: server\.1: /);
   });

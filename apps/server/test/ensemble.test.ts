@@ -1,6 +1,8 @@
 // zkvote-only ensembles of real child processes on loopback: who leads, failover, rejoin,
 // a partitioned leader, and a garbage campaign against every port.
 
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { campaign } from './garbage.js';
 import { startZkvoteEnsemble, type ZkvoteEnsemble } from './harness.js';
@@ -37,12 +39,24 @@ describe('zkvote ensembles (child processes)', () => {
     expect([...views.values()].filter((v) => v.state === 'FOLLOWING')).toHaveLength(4);
   }, 60_000);
 
+  it('a zkvote observer reports OBSERVING the leader and never counts toward its quorum', async () => {
+    ens = await startZkvoteEnsemble({ sids: [1, 2, 3, 4], observers: [4], start: [3, 2, 1, 4] });
+    const { leader, views } = await ens.waitForLeader(15_000);
+    expect(leader).toBe(3);
+    expect(views.get(4)).toMatchObject({ state: 'OBSERVING', leader: 3, learner_type: 'observer', quorum_size: 3 });
+    expect(await ens.fourLetter(4, 'srvr')).toMatch(/Mode: observer/);
+  }, 60_000);
+
   it('kill -9 of the leader gives a new agreed leader with a higher epoch; the old one rejoins as follower', async () => {
     ens = await startZkvoteEnsemble({ size: 3, start: [3, 2, 1] });
     const first = await ens.waitForLeader(15_000);
     expect(first.leader).toBe(3);
     const epoch1 = first.views.get(3)!.established_epoch!;
     await ens.kill(3);
+    // kill -9 leaves whole epoch files (ZooKeeper's format: the decimal text of a long).
+    for (const f of ['acceptedEpoch', 'currentEpoch']) {
+      expect(await readFile(path.join(ens.nodes.get(3)!.dataDir, f), 'utf8')).toMatch(/^\d+$/);
+    }
     const second = await ens.waitForLeader(15_000);
     expect(second.leader).toBe(2);
     expect(second.views.get(2)!.established_epoch!).toBeGreaterThan(epoch1);
