@@ -107,9 +107,16 @@ export function monitorValues(ctx: FourLetterContext, s: PeerStatus): Array<[str
   if (s.state === 'LEADING') {
     pairs.push(['learners', s.learners.length], ['synced_followers', s.learners.length], ['pending_syncs', 0]);
   }
-  const last = monitor.lastElectionMs;
-  pairs.push(['cnt_election_time', monitor.electionCount], ['last_election_time', last ?? -1]);
+  const t = monitor.electionTime;
   pairs.push(
+    ['avg_election_time', t.count === 0 ? '0.0' : (t.sum / t.count).toFixed(1)],
+    ['min_election_time', t.min],
+    ['max_election_time', t.max],
+    ['cnt_election_time', t.count],
+    ['sum_election_time', t.sum],
+  );
+  pairs.push(
+    ['zkvote_last_election_ms', monitor.lastElectionMs ?? -1],
     ['zkvote_election_round', s.round],
     ['zkvote_established_epoch', s.establishedEpoch ?? -1n],
     ['zkvote_notifications_sent', s.messages.sent ?? 0],

@@ -56,6 +56,8 @@ export class PeerMonitor extends EventEmitter<MonitorEvents> {
   /** Elections finished (LOOKING -> another state). */
   electionCount = 0;
   lastElectionMs: number | null = null;
+  /** Election durations so far, as ZooKeeper's election_time summary reports them in mntr. */
+  readonly electionTime = { count: 0, sum: 0, min: 0, max: 0 };
   electionStartedAt: number | null = null;
 
   readonly #source: PeerSource;
@@ -144,6 +146,11 @@ export class PeerMonitor extends EventEmitter<MonitorEvents> {
       const electionMs = next.lastElectionMs ?? Math.max(0, now - (this.electionStartedAt ?? now));
       this.electionCount++;
       this.lastElectionMs = electionMs;
+      const t = this.electionTime;
+      t.min = t.count === 0 ? electionMs : Math.min(t.min, electionMs);
+      t.max = Math.max(t.max, electionMs);
+      t.sum += electionMs;
+      t.count++;
       this.electionStartedAt = null;
       this.emit('elected', { state: next.state, leader: next.leader, electionMs, status: next });
       this.#publish('elected', { state: next.state, leader: next.leader, round: next.round, electionMs });

@@ -33,7 +33,8 @@ describe('fourLetterReply', () => {
   });
 
   it('mntr uses ZooKeeper keys, tab-separated', () => {
-    const { ctx, peer } = observed();
+    const { ctx, peer, clock } = observed();
+    clock.t += 150;
     peer.decide('LEADING', 2n);
     peer.update({ learners: [1n, 3n], establishedEpoch: 4n, messages: { sent: 9, received: 7 } });
     const mntr = fourLetterReply('mntr', ctx)!;
@@ -43,6 +44,7 @@ describe('fourLetterReply', () => {
     expect(mntr).toContain('zk_learners\t2\n');
     expect(mntr).toContain('zk_synced_followers\t2\n');
     expect(mntr).toContain('zkvote_established_epoch\t4\n');
+    expect(mntr).toContain('zk_avg_election_time\t150.0\nzk_min_election_time\t150\nzk_max_election_time\t150\nzk_cnt_election_time\t1\nzk_sum_election_time\t150\n');
     expect(mntr).toContain('zkvote_notifications_sent\t9\n');
     expect(mntr.split('\n').filter((l) => l !== '').every((l) => /^[a-z_]+\t.+$/.test(l))).toBe(true);
   });
