@@ -15,23 +15,26 @@ export function initLimitMs(o: Pick<SimOptions, 'initLimitMs' | 'detectionDelayM
 
 /**
  * Virtual time within which, once faults stop with a quorum of voters up and no partition, every
- * live peer must follow one leader:
- *   detectionDelay                   a follower waits for its leader to decide LEADING
- * + initLimit + detectionDelay + 3 × tick   a leader without quorum gives up, its followers notice
- * + 2 × maxNotificationInterval      a LOOKING peer whose timeout had backed off to the cap resends
- * + 10 × finalizeWait                a few quorum/finalize rounds
- * + 50 × (latency + jitter)          message round trips
- * + the largest injected delay       stragglers still in flight
+ * live peer must follow one leader. Convergence can take two election waves: stale followers
+ * notice their leader is gone; an election whose votes crawl through backed-off notification
+ * timeouts may pick a leader some voter never heard of in time, which then gives up after
+ * initLimit; its followers notice; the next election succeeds. Hence:
+ *   3 × detectionDelay + initLimit + 4 × tick   detections and one failed leadership
+ * + 3 × maxNotificationInterval                 backed-off resends in each wave
+ * + 10 × finalizeWait                           quorum/finalize rounds
+ * + 50 × (latency + jitter)                     message round trips
+ * + the largest injected delay                  stragglers still in flight
+ * The campaign reports the slowest convergence it actually saw (CampaignReport.worstConvergenceMs).
  */
 export function livenessBoundMs(scenario: Scenario): number {
   const o = scenario.options;
   let extra = 0;
   for (const e of scenario.events) if (e.kind === 'delay' || e.kind === 'reorder') extra = Math.max(extra, e.ms);
   return (
+    3 * o.detectionDelayMs +
     initLimitMs(o) +
-    2 * o.detectionDelayMs +
-    3 * tickMs(o) +
-    2 * o.maxNotificationIntervalMs +
+    4 * tickMs(o) +
+    3 * o.maxNotificationIntervalMs +
     10 * o.finalizeWaitMs +
     50 * (o.latencyMs + o.jitterMs) +
     extra

@@ -81,18 +81,24 @@ export function generateScenario(seed: number, options: Pick<CampaignOptions, 'e
   // Old peers speak either the 40-byte (3.4) or the 28-byte (<= 3.3) layout, never both in one
   // ensemble: two version-0 votes must agree on peerEpoch, and a 28-byte sender's is derived from
   // its zxid. With 28-byte peers around, every peer's epoch therefore matches its zxid's epoch.
+  // 28-byte peers are observers only: a 28-byte *voter* that follows a leader whose epoch was
+  // updated after the decision reports the old (derived) epoch, and a peer joining later can
+  // then cycle forever between finalizeWait (which discards that report) and the leader's
+  // better-epoch LEADING reply. That is what 3.5+ rules do (3.4's backward-compatible vote
+  // avoided it); see the README.
   const legacy = mix.has('versions') && rng.chance(0.3) ? rng.pick([0, 1] as const) : null;
   const servers: Record<string, unknown>[] = [];
   for (const sid of [...sids, ...observers]) {
     const epoch = rng.int(3);
     const counter = rng.int(4);
-    const version = legacy !== null && rng.chance(0.4) ? legacy : 2;
+    const isObserver = observers.includes(sid);
+    const version = legacy !== null && (legacy === 1 || isObserver) && rng.chance(legacy === 0 ? 0.7 : 0.4) ? legacy : 2;
     const peerEpoch = legacy === 0 ? epoch : epoch + (rng.chance(0.2) ? 1 : 0);
     const s: Record<string, unknown> = { sid, zxid: `0x${makeZxid(BigInt(epoch), BigInt(counter)).toString(16)}`, peerEpoch, version };
-    if (observers.includes(sid)) s.type = 'observer';
+    if (isObserver) s.type = 'observer';
     if (hierarchical) {
       s.group = 1 + rng.int(groups);
-      s.weight = observers.includes(sid) ? 0 : rng.pick([0, 1, 1, 1, 2]);
+      s.weight = isObserver ? 0 : rng.pick([0, 1, 1, 1, 2]);
     }
     servers.push(s);
   }
