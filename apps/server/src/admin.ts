@@ -1,6 +1,7 @@
 // The admin HTTP API: GET /commands/<name> answers JSON with `command` and `error` like
 // ZooKeeper's AdminServer; GET /commands/events streams election events (Server-Sent Events,
-// or NDJSON with ?format=ndjson) for `zkvote watch` and anyone else watching live.
+// or NDJSON with ?format=ndjson; ?since=<seq> replays recent ones) for `zkvote watch` and
+// anyone else watching live.
 
 import http from 'node:http';
 import { ADMIN_COMMANDS, electionBody, findCommand } from './admin-commands.js';
@@ -73,6 +74,9 @@ export function createAdminServer(opts: AdminServerOptions): http.Server {
     res.once('close', finish);
     const status = ctx.monitor.status();
     write('snapshot', null, { kind: 'snapshot', ...electionBody(ctx, status), command: 'events', error: null });
+    // ?since=<seq> replays the remembered events after <seq> (a watcher that reconnects).
+    const since = Number(new URL(req.url ?? '/', 'http://admin').searchParams.get('since') ?? NaN);
+    if (Number.isInteger(since)) for (const e of ctx.monitor.recent()) if (e.seq > since) write(e.kind, e.seq, e);
   };
 
   const server = http.createServer((req, res) => {

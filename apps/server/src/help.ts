@@ -61,7 +61,7 @@ Observing it:
             conf (configuration), mntr (monitor), zabstate, and zkvote's
             election (state, round, proposal, votes by sid, connections, epochs, counters);
             /commands/events streams election events (Server-Sent Events; ?format=ndjson
-            for one JSON object per line)
+            for one JSON object per line; ?since=<seq> replays recent events first)
   4lw       echo srvr | nc <clientPortAddress> <clientPort>: ruok srvr stat mntr conf isro envi
   metrics   GET http://<httpHost>:<httpPort>/metrics (Prometheus text format)
 

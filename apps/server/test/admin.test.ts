@@ -191,6 +191,20 @@ describe('event stream', () => {
     }
   });
 
+  it('replays the events after ?since=<seq> behind the snapshot', async () => {
+    const { port, peer } = await serve();
+    peer.decide('LEADING', 2n);
+    const sub = await subscribe(port, '?format=ndjson&since=0');
+    try {
+      const elected = await sub.next((e) => e.event === 'elected');
+      expect(elected.data).toMatchObject({ state: 'LEADING', leader: 2 });
+      expect(sub.events[0]!.event).toBe('snapshot');
+      expect(sub.events.some((e) => e.data.seq === 0)).toBe(false);
+    } finally {
+      sub.close();
+    }
+  });
+
   it('speaks NDJSON with ?format=ndjson and limits concurrent streams', async () => {
     const { port, peer } = await serve({ maxStreams: 1 });
     const sub = await subscribe(port, '?format=ndjson');
