@@ -64,3 +64,17 @@ describe('invariant checker', () => {
     expect(failureTimeline(simulate(parseScenario(three), { coreFactory: usurperCore }))).toContain('[quorum-backing]');
   });
 });
+
+describe('findings kept as regression scenarios', () => {
+  it('28-byte voters behind a leader whose epoch was updated can livelock a joining peer', async () => {
+    // S1 and S2 speak the 28-byte format, so their FOLLOWING replies carry a peerEpoch derived
+    // from the vote's zxid (2) while the leader S3 reports its updated epoch (3). S4 reaches a
+    // LOOKING quorum that counts S1's stale-epoch report, enters finalizeWait, discards S2's
+    // report, resumes on S3's better-epoch LEADING reply, misses the quorum, and starts over.
+    const { readFile } = await import('node:fs/promises');
+    const doc: unknown = JSON.parse(await readFile(new URL('../examples/legacy28-livelock.json', import.meta.url), 'utf8'));
+    const r = simulate(parseScenario(doc));
+    expect(r.violations.map((v) => v.invariant)).toEqual(['liveness']);
+    expect(r.peers.find((p) => p.sid === 4n)?.state).toBe('LOOKING');
+  });
+});
