@@ -1,10 +1,13 @@
 // Following a leader we cannot connect to (a ZooKeeper server in a mixed ensemble): we stay
-// FOLLOWING/OBSERVING on election knowledge alone. Once a tick we probe the leader with a
-// LOOKING notification carrying our current vote; a ZooKeeper server that is not LOOKING answers
-// with its own state, which stands in for the heartbeats of our quorum-port protocol.
-// We give up when the leader's election connection drops, it never confirms LEADING within
-// initLimit ticks, it stays silent for syncLimit ticks, it reports following someone else, or a
-// quorum of voters report a new election.
+// FOLLOWING/OBSERVING on election knowledge alone. We probe the leader with a LOOKING
+// notification carrying our current vote; a ZooKeeper server that is not LOOKING answers with
+// its own state. A participant probes once a tick only until the leader confirms LEADING
+// (ZooKeeper logs every voter's notification at INFO, so steady probing would flood its log);
+// an observer, whose notifications ZooKeeper answers silently and who is never told about a new
+// election, keeps probing once a tick as its heartbeat.
+// We give up when the leader's election connection drops, it does not confirm LEADING within
+// initLimit ticks, (observers) it stays silent for syncLimit ticks, it reports following someone
+// else or LOOKING again, or a quorum of voters report a new election.
 
 import { buildMsg, ServerState, type Notification, type NotificationInit } from '@zkvote/wire';
 import type { QuorumCnxManager } from '@zkvote/cnxmanager';
@@ -21,6 +24,8 @@ export interface PassiveFollowOptions {
   readonly tickTime: number;
   readonly initLimit: number;
   readonly syncLimit: number;
+  /** Keep probing after confirmation and leave after syncLimit silent ticks (observers). */
+  readonly heartbeat: boolean;
   /** The LOOKING notification we probe the leader with (our current vote and round). */
   probe(): NotificationInit;
   onEnd(reason: string): void;
@@ -105,6 +110,7 @@ export class PassiveFollow {
       this.end(`leader ${this.leader} did not confirm LEADING within initLimit (${initLimit} ticks)`);
       return;
     }
+    if (this.confirmedAt !== null && !this.o.heartbeat) return; // confirmed: no more probes
     if (this.confirmedAt !== null && now - this.confirmedAt >= tickTime * syncLimit) {
       this.end(`leader ${this.leader} silent for syncLimit (${syncLimit} ticks)`);
       return;

@@ -410,6 +410,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         tickTime: this.o.tickTime,
         initLimit: this.o.initLimit,
         syncLimit: this.o.syncLimit,
+        heartbeat: role === 'observer',
         probe: () => this.probeNotification(),
         onEnd,
       });

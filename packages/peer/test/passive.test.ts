@@ -16,7 +16,7 @@ class FakeCnx extends EventEmitter {
   }
 }
 
-function setup(voters: bigint[], leader = 1n) {
+function setup(voters: bigint[], leader = 1n, heartbeat = true) {
   const clock = new ManualClock();
   const cnx = new FakeCnx();
   const verifier = new QuorumMaj(voters.map((sid) => server(sid, 2000 + Number(sid))));
@@ -30,6 +30,7 @@ function setup(voters: bigint[], leader = 1n) {
     tickTime: TICK,
     initLimit: 10,
     syncLimit: 5,
+    heartbeat,
     probe: () => ({ state: ServerState.LOOKING, leader, zxid: 0n, electionEpoch: 4n, peerEpoch: 1n }),
     onEnd: (r) => ended.push(r),
   });
@@ -60,6 +61,16 @@ describe('following a ZooKeeper leader on election knowledge', () => {
     expect(ended).toEqual([]);
     clock.advance(TICK);
     expect(ended).toEqual(['leader 1 silent for syncLimit (5 ticks)']);
+  });
+
+  it('a participant stops probing once the leader confirmed (no log flood on ZooKeeper)', () => {
+    const { clock, cnx, watch, ended } = setup([1n, 2n, 3n], 1n, false);
+    clock.advance(TICK * 2);
+    watch.notification(1n, note(ServerState.LEADING, 1n));
+    const probes = cnx.sent.length;
+    clock.advance(TICK * 50);
+    expect(cnx.sent.length).toBe(probes);
+    expect(ended).toEqual([]);
   });
 
   it('leaves when the leader never confirms within initLimit ticks', () => {
