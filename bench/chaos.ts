@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { zookeeperAvailable } from '../packages/testkit/dist/index.js';
+import { freePorts, zookeeperAvailable } from '../packages/testkit/dist/index.js';
 import { StreamChecker, type Violation } from './lib/checker.js';
 import { installCleanup } from './lib/cleanup.js';
-import { allocatePorts, Cluster, REPO, sleep, type Kind } from './lib/cluster.js';
+import { Cluster, REPO, sleep, type Kind } from './lib/cluster.js';
 import { ProxyNetwork } from './lib/network.js';
 import { agreedLeader } from './lib/probe.js';
 import { mdTable, replaceSection } from './lib/results.js';
@@ -84,8 +84,13 @@ async function pollAgreement(c: Cluster, sids: readonly number[], untilMs: numbe
 async function runCampaign(kind: Kind, schedule: readonly FaultStep[]): Promise<Campaign> {
   const began = performance.now();
   const result: Campaign = { kind, steps: [], violations: [], events: 0, streamConnects: 0, epochs: 0, rewrittenHandshakes: 0, error: null, wallSeconds: 0 };
-  const ports = await allocatePorts(SIZE);
-  const net = await ProxyNetwork.create(ports);
+  // One allocation for the node listeners and every proxy, so none of them collide.
+  const pool = await freePorts(SIZE * 4 + 2 * SIZE * (SIZE - 1));
+  const ports = Array.from({ length: SIZE }, (_, i) => {
+    const [clientPort, adminPort, quorumPort, electionPort] = pool.slice(i * 4, i * 4 + 4) as [number, number, number, number];
+    return { sid: i + 1, clientPort, adminPort, quorumPort, electionPort };
+  });
+  const net = await ProxyNetwork.create(ports, pool.slice(SIZE * 4));
   const c = await Cluster.create({ kind, size: SIZE, ports, peerAddress: (from, to) => net.address(from, to) });
   const checker = kind === 'zkvote' ? new StreamChecker(new Map(ports.map((p) => [p.sid, p.adminPort]))) : null;
   const poll = POLL[kind];

@@ -12,7 +12,7 @@ import { zookeeperAvailable } from '../packages/testkit/dist/index.js';
 import { installCleanup } from './lib/cleanup.js';
 import { Cluster, REPO, sleep } from './lib/cluster.js';
 import { machineFacts } from './lib/machine.js';
-import { measureColdStart, measureFailover, messageCounters, rssAll, counterDelta } from './lib/measure.js';
+import { bytesDelta, connectionBytes, counterDelta, measureColdStart, measureFailover, messageCounters, rssAll } from './lib/measure.js';
 import { writeReport } from './lib/report.js';
 import { simulateScale, type SimRow } from './lib/simbench.js';
 import type { BenchRun, RepRecord, SystemId } from './lib/types.js';
@@ -54,20 +54,23 @@ const overBudget = (): boolean => performance.now() - began > WALL_BUDGET_MS;
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
 
 async function oneRep(system: SystemId, n: number, rep: number, block: RepRecord['block']): Promise<RepRecord> {
-  const rec: RepRecord = { system, n, rep, block, cold: null, failover: null, rss: [], coldMessages: null, failoverMessages: null, error: null };
+  const rec: RepRecord = { system, n, rep, block, cold: null, failover: null, rss: [], coldMessages: null, failoverMessages: null, coldBytes: null, failoverBytes: null, error: null };
   const c = await Cluster.create({ kind: system === 'zk' ? 'zookeeper' : 'zkvote', size: n, fastDecision: system !== 'strict' });
   const poll = { intervalMs: system === 'zk' ? ZK_POLL_MS : ZKVOTE_POLL_MS, timeoutMs: COLD_TIMEOUT_MS };
   try {
     rec.cold = await measureColdStart(c, poll);
     rec.coldMessages = await messageCounters(c, c.sids);
+    rec.coldBytes = bytesDelta(new Map(), await connectionBytes(c, c.sids));
     await sleep(SETTLE_MS);
     rec.rss = rssAll(c);
     const survivors = c.sids.filter((s) => s !== rec.cold?.leader);
     const before = await messageCounters(c, survivors);
+    const bytesBefore = await connectionBytes(c, survivors);
     rec.failover = await measureFailover(c, { ...poll, timeoutMs: FAILOVER_TIMEOUT_MS });
     // Let trailing messages of the election land before reading the counters.
     await sleep(200);
     rec.failoverMessages = counterDelta(before, await messageCounters(c, survivors));
+    rec.failoverBytes = bytesDelta(bytesBefore, await connectionBytes(c, survivors));
   } catch (e) {
     rec.error = (e as Error).message.slice(0, 600);
   } finally {

@@ -19,6 +19,8 @@ export interface ElectionProxy {
 }
 
 export interface ElectionProxyOptions {
+  /** Port to listen on (0: any). */
+  listenPort?: number;
   targetPort: number;
   /** The port the handshake should advertise (the reverse link's proxy); set after creation. */
   advertise: () => number;
@@ -78,7 +80,7 @@ export async function startElectionProxy(opts: ElectionProxyOptions): Promise<El
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.listenPort ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as net.AddressInfo).port;
   return {

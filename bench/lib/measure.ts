@@ -6,6 +6,7 @@
 
 import { agreedLeader } from './probe.js';
 import { sleep, type Cluster } from './cluster.js';
+import { EventTap } from './tap.js';
 
 export interface Timing {
   /** kill/launch -> end of the poll round that first saw agreement (upper bound). */
@@ -72,8 +73,21 @@ export async function measureColdStart(c: Cluster, opts: PollOptions): Promise<T
   return { ...r, ...logTimes(c, c.sids, marks, t0, t0 + r.ms) };
 }
 
+export interface FailoverPhases {
+  /** kill -> the last survivor reported LOOKING (failure detection). */
+  detectMs: number | null;
+  /** kill -> the last survivor decided (its election finished). */
+  decidedMs: number | null;
+  /** kill -> the last survivor established the new epoch with the leader. */
+  establishedMs: number | null;
+  /** The largest election duration a survivor reported in its `decided` event. */
+  electionMs: number | null;
+}
+
 export interface FailoverTiming extends Timing {
   killed: number;
+  /** zkvote only: the phases from the survivors' event streams (push, no polling). */
+  phases: FailoverPhases | null;
 }
 
 export async function measureFailover(c: Cluster, opts: PollOptions): Promise<FailoverTiming> {
@@ -82,10 +96,27 @@ export async function measureFailover(c: Cluster, opts: PollOptions): Promise<Fa
   if (old === null) throw new Error(`${c.label}: no agreed leader before the failover`);
   const survivors = all.filter((s) => s !== old);
   const marks = new Map(survivors.map((s) => [s, c.proc(s)?.mark() ?? 0]));
-  const t0 = performance.now();
-  c.killNow(old);
-  const r = await pollUntilAgreed(c, survivors, t0, opts, old);
-  return { ...r, killed: old, ...logTimes(c, survivors, marks, t0, t0 + r.ms) };
+  const tap = c.kind === 'zkvote' ? await EventTap.open(new Map(survivors.map((s) => [s, c.nodes.get(s)?.adminPort ?? 0]))) : null;
+  try {
+    const t0 = performance.now();
+    c.killNow(old);
+    const r = await pollUntilAgreed(c, survivors, t0, opts, old);
+    let phases: FailoverPhases | null = null;
+    if (tap !== null) {
+      // The epoch is established shortly after the decision; give the events a moment.
+      for (let i = 0; i < 100 && tap.phase('established', survivors, t0) === null; i++) await sleep(10);
+      const durations = tap.events.filter((e) => e.kind === 'decided' && e.at >= t0 && e.durationMs !== undefined).map((e) => e.durationMs as number);
+      phases = {
+        detectMs: tap.phase('looking', survivors, t0),
+        decidedMs: tap.phase('decided', survivors, t0),
+        establishedMs: tap.phase('established', survivors, t0),
+        electionMs: durations.length ? Math.max(...durations) : null,
+      };
+    }
+    return { ...r, killed: old, phases, ...logTimes(c, survivors, marks, t0, t0 + r.ms) };
+  } finally {
+    tap?.close();
+  }
 }
 
 /** RSS in bytes of every running node. */
@@ -115,4 +146,29 @@ export function counterDelta(before: Record<string, number> | null, after: Recor
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(after)) out[k] = v - (before[k] ?? 0);
   return out;
+}
+
+/** Bytes written on election connections by `sids` (zkvote's per-connection `bytesOut`), keyed per connection. */
+export async function connectionBytes(c: Cluster, sids: readonly number[]): Promise<Map<string, number> | null> {
+  if (c.kind !== 'zkvote') return null;
+  const out = new Map<string, number>();
+  const bodies = await Promise.all(sids.map(async (s) => [s, await c.election(s)] as const));
+  for (const [s, b] of bodies) {
+    const conns = b?.connections;
+    if (!Array.isArray(conns)) return null;
+    for (const x of conns as Record<string, unknown>[]) {
+      const bytes = Number(x.bytesOut);
+      if (!Number.isFinite(bytes)) continue;
+      out.set(`${s}/${String(x.sid)}/${String(x.direction)}/${String(x.connectedAt)}`, bytes);
+    }
+  }
+  return out;
+}
+
+/** Bytes sent between two readings (connections that appeared in between count from zero). */
+export function bytesDelta(before: Map<string, number> | null, after: Map<string, number> | null): number | null {
+  if (before === null || after === null) return null;
+  let sum = 0;
+  for (const [k, v] of after) sum += v - (before.get(k) ?? 0);
+  return sum;
 }

@@ -2,7 +2,7 @@
 // (node i reaches node j's election and quorum ports only through proxies i->j), so a partition
 // is a set of blocked links while every process keeps running.
 
-import { startProxy, type Proxy } from '../../packages/testkit/dist/index.js';
+import { freePorts, startProxy, type Proxy } from '../../packages/testkit/dist/index.js';
 import { startElectionProxy, type ElectionProxy } from './elproxy.js';
 import type { NodePorts } from './cluster.js';
 import { trackCloser } from './cleanup.js';
@@ -14,16 +14,24 @@ export class ProxyNetwork {
 
   private constructor(readonly sids: readonly number[]) {}
 
-  static async create(nodes: readonly NodePorts[]): Promise<ProxyNetwork> {
+  /** `listenPorts`: 2 x N x (N-1) ports for the proxies (default: fresh ones). */
+  static async create(nodes: readonly NodePorts[], listenPorts?: number[]): Promise<ProxyNetwork> {
     const net = new ProxyNetwork(nodes.map((n) => n.sid));
+    const pool = listenPorts ?? (await freePorts(2 * nodes.length * (nodes.length - 1)));
+    let next = 0;
+    const take = (): number => {
+      const p = pool[next++];
+      if (p === undefined) throw new Error(`ProxyNetwork: expected ${2 * nodes.length * (nodes.length - 1)} listen ports, got ${pool.length}`);
+      return p;
+    };
     const key = (a: number, b: number): string => `${a}>${b}`;
     for (const from of nodes) {
       for (const to of nodes) {
         if (from.sid === to.sid) continue;
         const k = key(from.sid, to.sid);
         const reverse = key(to.sid, from.sid);
-        net.#election.set(k, await startElectionProxy({ targetPort: to.electionPort, advertise: () => net.#election.get(reverse)?.port ?? from.electionPort }));
-        net.#quorum.set(k, await startProxy({ target: { host: '127.0.0.1', port: to.quorumPort } }));
+        net.#election.set(k, await startElectionProxy({ listenPort: take(), targetPort: to.electionPort, advertise: () => net.#election.get(reverse)?.port ?? from.electionPort }));
+        net.#quorum.set(k, await startProxy({ listenPort: take(), target: { host: '127.0.0.1', port: to.quorumPort } }));
       }
     }
     net.#untrack = trackCloser(() => net.blockAllNow());

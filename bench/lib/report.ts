@@ -46,11 +46,6 @@ function sentOf(c: Record<string, number> | null): number | null {
   return k === undefined ? null : (c[k] as number);
 }
 
-function bytesOf(c: Record<string, number> | null): number | null {
-  if (c === null) return null;
-  const k = Object.keys(c).find((x) => /byte/i.test(x) && /sent|out/i.test(x));
-  return k === undefined ? null : (c[k] as number);
-}
 
 function medianOf(xs: (number | null)[]): number | null {
   const v = xs.filter((x): x is number => x !== null);
@@ -133,6 +128,30 @@ function detailTable(run: BenchRun, which: 'failover' | 'cold', block?: RepRecor
   return mdTable(['N', 'system', 'runs ok', 'launch -> all agree (ms)', 'launch -> last "ELECTION TOOK" line (ms)', 'poll resolution (ms)'], rows, ['r', 'l', 'r', 'r', 'r', 'r']);
 }
 
+function phaseTable(run: BenchRun): string {
+  const rows: string[][] = [];
+  const P = (f: (p: NonNullable<NonNullable<RepRecord['failover']>['phases']>) => number | null): Metric => (r) => {
+    const p = r.failover?.phases;
+    return p ? f(p) : null;
+  };
+  for (const n of sizes(run)) {
+    for (const sys of ['fast', 'strict'] as const) {
+      const rs = sel(run, sys, n).filter((r) => r.failover?.phases);
+      if (rs.length === 0) continue;
+      rows.push([
+        String(n),
+        SYSTEM_LABEL[sys],
+        fmtSummary(stat(rs, P((p) => p.detectMs))),
+        fmtSummary(stat(rs, P((p) => p.electionMs))),
+        fmtSummary(stat(rs, P((p) => p.decidedMs))),
+        fmtSummary(stat(rs, M.failover)),
+        fmtSummary(stat(rs, P((p) => p.establishedMs))),
+      ]);
+    }
+  }
+  return mdTable(['N', 'system', 'kill -> last survivor LOOKING', 'longest election (self-reported)', 'kill -> last survivor decided', 'kill -> all agree (polled)', 'kill -> new epoch established on all'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r']);
+}
+
 function costTable(run: BenchRun): string {
   const rows: string[][] = [];
   for (const n of sizes(run)) {
@@ -142,7 +161,8 @@ function costTable(run: BenchRun): string {
       if (rss === null) continue;
       const coldSent = medianOf(rs.map((r) => sentOf(r.coldMessages)));
       const foSent = medianOf(rs.map((r) => sentOf(r.failoverMessages)));
-      const foBytes = medianOf(rs.map((r) => bytesOf(r.failoverMessages)));
+      const foBytes = medianOf(rs.map((r) => r.failoverBytes ?? null));
+      const coldBytes = medianOf(rs.map((r) => r.coldBytes ?? null));
       const counters = rs.find((r) => r.failoverMessages !== null)?.failoverMessages;
       rows.push([
         String(n),
@@ -150,13 +170,14 @@ function costTable(run: BenchRun): string {
         `${fmtMiB(rss.median)} [${fmtMiB(rss.min)}..${fmtMiB(rss.max)}]`,
         `${fmtMiB(rss.median * n)}`,
         coldSent === null ? '—' : String(Math.round(coldSent)),
+        coldBytes === null ? '—' : String(Math.round(coldBytes)),
         foSent === null ? '—' : String(Math.round(foSent)),
         foBytes === null ? '—' : String(Math.round(foBytes)),
         counters ? Object.keys(counters).join(', ') : '—',
       ]);
     }
   }
-  return mdTable(['N', 'system', 'RSS per process, MiB (median [min..max])', 'ensemble MiB', 'notifications sent, cold start', 'notifications sent, failover', 'bytes sent, failover', 'counters read'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'l']);
+  return mdTable(['N', 'system', 'RSS per process, MiB (median [min..max])', 'ensemble MiB', 'notifications sent, cold start', 'election bytes, cold start', 'notifications sent, failover', 'election bytes, failover', 'counters read'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']);
 }
 
 function simTable(run: BenchRun): string {
@@ -250,6 +271,12 @@ export function writeReport(run: BenchRun, dir: string): void {
     detailTable(run, 'failover'),
     '',
     img('failover.svg'),
+    '### Where a zkvote failover spends its time',
+    '',
+    'From the survivors\' event streams (`/commands/events`, stamped on arrival, no polling), in ms after the kill (median [min..max]): failure detection (the survivor sees the leader\'s connections close and goes LOOKING), the election itself, the decision, and the epoch establishment on the quorum port (zkvote\'s counterpart of ZooKeeper\'s Zab discovery, which ZooKeeper needs before it answers as serving).',
+    '',
+    phaseTable(run),
+    '',
     '## Cold start: launch of all N processes until all agree',
     '',
     detailTable(run, 'cold'),

@@ -6,6 +6,8 @@ import { agreedLeader, type Observation } from './probe.js';
 import { composeResults, extractSection, mdTable, replaceSection, WIRE_BEGIN, WIRE_END } from './results.js';
 import { fmtMs, fmtRatio, fmtSummary, median, quantile, summarize } from './stats.js';
 import { linearTicks, logTicks, renderPlot } from './svg.js';
+import { EpochLedger, factsOf } from './checker.js';
+import { makeSchedule, resolveStep } from './schedule.js';
 
 assert.equal(median([3, 1, 2]), 2);
 assert.equal(median([4, 1, 3, 2]), 2.5);
@@ -65,5 +67,40 @@ assert.equal(agreedLeader(new Map([[1, o(true, 3, true)], [3, o(true, 3, true)]]
 assert.equal(agreedLeader(new Map([[1, o(true, 2)], [3, o(true, 3, true)]])), null);
 assert.equal(agreedLeader(new Map([[1, o(true, 1)], [3, o(true, 1)]])), null, 'nobody says is_leader');
 assert.equal(agreedLeader(new Map()), null);
+
+// chaos: the same seed gives the same schedule; targets stay within the ensemble; a quorum survives
+assert.deepEqual(makeSchedule(7, 20), makeSchedule(7, 20));
+assert.notDeepEqual(makeSchedule(7, 20), makeSchedule(8, 20));
+for (const step of makeSchedule(42, 200)) {
+  assert.ok(step.holdMs >= 300 && step.holdMs <= 2000);
+  const { targets, groups } = resolveStep(step, [1, 2, 3, 4, 5], 5);
+  assert.ok(targets.length >= 1 && targets.length <= 2, `${step.kind} hits at most 2 of 5`);
+  assert.ok(targets.every((t) => [1, 2, 3, 4, 5].includes(t)));
+  assert.equal(new Set(targets).size, targets.length);
+  if (step.kind.endsWith('-leader')) assert.deepEqual(targets, [5]);
+  if (step.kind.endsWith('-follower')) assert.ok(!targets.includes(5));
+  if (groups) assert.equal(groups.flat().sort().join(','), '1,2,3,4,5');
+}
+
+// checker: one leader per epoch, epochs never go down per server and field
+const ledger = new EpochLedger();
+const t = '2026-01-01T00:00:00.000Z';
+ledger.add({ sid: 1, field: 'established', epoch: 1n, leader: 3, time: t });
+ledger.add({ sid: 2, field: 'established', epoch: 1n, leader: 3, time: t });
+ledger.add({ sid: 1, field: 'established', epoch: 2n, leader: 2, time: t });
+ledger.add({ sid: 1, field: 'current', epoch: 2n, leader: null, time: t });
+assert.equal(ledger.violations.length, 0);
+ledger.add({ sid: 4, field: 'established', epoch: 1n, leader: 4, time: t });
+assert.equal(ledger.violations.at(-1)?.kind, 'two-leaders-one-epoch');
+ledger.add({ sid: 1, field: 'current', epoch: 1n, leader: null, time: t });
+assert.equal(ledger.violations.at(-1)?.kind, 'epoch-decreased');
+assert.equal(ledger.violations.length, 2);
+assert.deepEqual(
+  factsOf(1, { kind: 'snapshot', established_epoch: 3, leader: 2, accepted_epoch: 3, current_epoch: 3, time: t }).map((f) => f.field),
+  ['established', 'accepted', 'current'],
+);
+assert.deepEqual(factsOf(1, { kind: 'snapshot', established_epoch: null, leader: null, time: t }), []);
+assert.equal(factsOf(2, { kind: 'established', epoch: 4, leader: 5, time: t })[0]?.epoch, 4n);
+assert.equal(factsOf(2, { kind: 'vote', time: t }).length, 0);
 
 process.stdout.write('bench/lib selfcheck: ok\n');

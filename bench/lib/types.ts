@@ -24,6 +24,9 @@ export interface RepRecord {
   /** zkvote: message counters summed over all nodes at cold agreement, and over survivors during the failover. */
   coldMessages: Record<string, number> | null;
   failoverMessages: Record<string, number> | null;
+  /** zkvote: bytes written on election connections (all nodes at cold agreement; survivors during the failover). */
+  coldBytes: number | null;
+  failoverBytes: number | null;
   error: string | null;
 }
 
