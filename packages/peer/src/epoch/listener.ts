@@ -18,7 +18,7 @@ export interface QuorumListenerOptions {
   readonly logger: Logger;
   /** A connection must send its FOLLOWERINFO within this time. */
   readonly handshakeTimeoutMs: number;
-  /** Connections still in their handshake; beyond this, new connections are dropped at once. */
+  /** Connections still in their handshake; beyond this, the oldest of them is closed. */
   readonly maxPendingHandshakes?: number;
   /** Open connections in total (net.Server.maxConnections). */
   readonly maxConnections?: number;
@@ -91,10 +91,16 @@ export class QuorumListener {
   private onConnection(socket: net.Socket): void {
     const { clock, logger, handshakeTimeoutMs } = this.options;
     socket.on('error', () => {});
-    if (this.server === null || this.pending.size >= (this.options.maxPendingHandshakes ?? 32)) {
-      this.stats.droppedForLoad += 1;
+    if (this.server === null) {
       socket.destroy();
       return;
+    }
+    if (this.pending.size >= (this.options.maxPendingHandshakes ?? 32)) {
+      // Evict the oldest silent connection rather than refuse the new one: a real learner sends
+      // its FOLLOWERINFO at once, so a flood of idle sockets cannot lock it out.
+      const oldest = this.pending.values().next().value as QuorumChannel;
+      this.stats.droppedForLoad += 1;
+      oldest.close('evicted: too many connections in their handshake');
     }
     this.open.add(socket);
     socket.once('close', () => this.open.delete(socket));
