@@ -35,16 +35,8 @@ export async function runServer(argv: readonly string[], io: RunIo = {}): Promis
     return code;
   };
 
-  let parsed: ReturnType<typeof parseArgs<{ options: { help: { type: 'boolean'; short: 'h' }; version: { type: 'boolean'; short: 'v' } }; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
-      allowPositionals: true,
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message} (see --help)`);
-  }
+  const parsed = parseCommandLine(argv);
+  if (typeof parsed === 'string') return fail(`${parsed} (see --help)`);
   if (parsed.values.help) {
     stdout.write(helpText());
     return EXIT_OK;
@@ -75,6 +67,17 @@ export async function runServer(argv: readonly string[], io: RunIo = {}): Promis
   server.logger.info({ event: 'stopping' }, 'zkvote-server stopping (signal)');
   await server.close();
   return EXIT_OK;
+}
+
+const OPTIONS = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } as const;
+
+/** node:util parseArgs over our options; a string is the usage error. */
+function parseCommandLine(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true });
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 function waitForStop(signal: AbortSignal | undefined): { stopped: Promise<void>; cancel: () => void } {

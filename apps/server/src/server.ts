@@ -64,7 +64,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   // Fail on a taken port before anything else happens (the peer may write epoch files).
   const planned: Array<[HostPortView | null, string]> = [
     [config.electionAddress, 'election'],
-    [config.learnerType === 'participant' ? config.quorumAddress : null, 'quorum'],
+    [config.quorumAddress, 'quorum'],
     [config.clientAddress, 'client (clientPort)'],
     [config.adminAddress, 'admin (admin.serverPort)'],
     [config.metricsAddress, 'metrics'],
