@@ -38,6 +38,21 @@ function address(name: string, given: ListenAddress | undefined, fallback: Liste
   return { host: a.host, port: a.port };
 }
 
+/** The checks that must pass before dataDir is even read. */
+export function checkBasicOptions(o: PeerOptions): void {
+  if (typeof o !== 'object' || o === null) throw new PeerError('BAD_OPTIONS', `expected an options object, got ${String(o)}`);
+  if (typeof o.dataDir !== 'string' || o.dataDir === '') {
+    throw new PeerError('BAD_OPTIONS', `expected dataDir as a non-empty path, got ${JSON.stringify(o.dataDir)}`);
+  }
+  const v = o.verifier as { members?: unknown; votingMembers?: unknown } | undefined;
+  if (typeof v !== 'object' || v === null || !(v.members instanceof Map) || !(v.votingMembers instanceof Map)) {
+    throw new PeerError('BAD_OPTIONS', 'expected verifier as a QuorumVerifier from @zkvote/quorum, got ' + (v === null ? 'null' : typeof v));
+  }
+  if (o.myid !== undefined && typeof o.myid !== 'bigint') {
+    throw new PeerError('BAD_OPTIONS', `expected myid as a bigint, got ${typeof o.myid}`);
+  }
+}
+
 export function resolvePeerOptions(o: PeerOptions, myid: bigint): ResolvedPeerOptions {
   const self = o.verifier.members.get(myid);
   if (self === undefined) {

@@ -15,7 +15,7 @@ import { LeaderSession } from './epoch/leader.js';
 import { QuorumListener } from './epoch/listener.js';
 import { tlsQuorumConnector, tlsQuorumServer } from './epoch/tls.js';
 import { PeerError } from './errors.js';
-import { resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
+import { checkBasicOptions, resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
 import { PassiveFollow } from './passive.js';
 import { endSession, sessionView, type Session } from './session.js';
 import { checkDataDir, EpochStore, readMyid } from './persistence.js';
@@ -27,11 +27,18 @@ import type { ElectionInfo, ListenAddress, PeerElectionEvent, PeerEvents, PeerOp
  * Attach listeners, then `await peer.start()` to see the very first LOOKING as an event.
  */
 export async function createPeer(options: PeerOptions): Promise<Peer> {
+  checkBasicOptions(options);
   const myid = options.myid ?? (await readMyid(options.dataDir));
   const resolved = resolvePeerOptions(options, myid);
   await checkDataDir(options.dataDir);
   const store = await EpochStore.open(options.dataDir, { lastZxid: resolved.lastZxid });
-  return new Peer(options, resolved, store);
+  try {
+    return new Peer(options, resolved, store);
+  } catch (e) {
+    // Option checks of the connection manager and the election (intervals, TLS material...).
+    if (PeerError.isInstance(e)) throw e;
+    throw new PeerError('BAD_OPTIONS', e instanceof Error ? e.message : String(e), { cause: e });
+  }
 }
 
 /** createPeer + start: binds both ports and begins LOOKING. */
