@@ -224,6 +224,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       throw new PeerError('LISTEN_FAILED', `expected to listen on election port ${a.host}:${a.port}, got ${(e as Error).message}`, { cause: e });
     }
     try {
+      if (this.closing !== null) throw new PeerError('CLOSED', 'expected start() to finish, got close() while starting');
       await this.store.persistMissing();
     } catch (e) {
       this.driver.close();

@@ -62,4 +62,15 @@ describe('createPeer option checks (nothing bound, nothing written)', () => {
     const e = await createPeer({ myid: 1n, verifier, dataDir: dir }).catch((err: unknown) => err);
     expect((e as PeerError).code).toBe('EPOCH_FILE_INVALID');
   });
+
+  it('close() during start() releases both ports and writes nothing', async () => {
+    const v = new QuorumMaj([server(1n, 0)].map((s) => ({ ...s, addresses: [{ host: '127.0.0.1', quorumPort: 0, electionPort: 0 }] })));
+    const peer = await createPeer({ myid: 1n, verifier: v, dataDir: dir, quorumAddress: { host: '127.0.0.1', port: 0 }, electionAddress: { host: '127.0.0.1', port: 0 } });
+    const starting = peer.start().catch((e: unknown) => e);
+    await peer.close();
+    const e = await starting;
+    expect(PeerError.isInstance(e)).toBe(true);
+    expect((e as PeerError).code).toBe('CLOSED');
+    expect(await readdir(dir)).toEqual([]);
+  });
 });

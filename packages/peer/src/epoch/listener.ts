@@ -35,6 +35,7 @@ export interface QuorumListenerStats {
 export class QuorumListener {
   private server: net.Server | null = null;
   private handler: LearnerHandler | null = null;
+  private closed = false;
   private readonly pending = new Set<QuorumChannel>();
   private readonly open = new Set<net.Socket>();
   readonly stats: QuorumListenerStats = { accepted: 0, rejectedHandshakes: 0, droppedForLoad: 0 };
@@ -58,6 +59,11 @@ export class QuorumListener {
       });
     });
     server.on('error', (e) => this.options.logger.error('quorum port error', { error: String(e) }));
+    if (this.closed) {
+      // close() ran while we were binding: release the port instead of leaking it.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new PeerError('CLOSED', `expected to keep the quorum port ${host}:${port}, got close() while binding`);
+    }
     this.server = server;
     return this.address() as { host: string; port: number };
   }
@@ -79,6 +85,7 @@ export class QuorumListener {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const server = this.server;
     this.server = null;
     this.handler = null;
