@@ -28,7 +28,11 @@ afterEach(async () => {
   dataDir = undefined;
 });
 
-async function withZkvote(zkSids: number[], zkvote: { sid: number; type: 'participant' | 'observer' }): Promise<Peer> {
+async function withZkvote(
+  zkSids: number[],
+  zkvote: { sid: number; type: 'participant' | 'observer' },
+  options: { afterLeader?: boolean } = {},
+): Promise<Peer> {
   const [quorumPort, electionPort] = (await freePorts(2)) as [number, number];
   ensemble = await startZooKeeperEnsemble({
     sids: zkSids,
@@ -44,6 +48,7 @@ async function withZkvote(zkSids: number[], zkvote: { sid: number; type: 'partic
     clientAddress: null,
   }));
   servers.push({ sid: BigInt(zkvote.sid), addresses: [{ host: '127.0.0.1', quorumPort, electionPort }], type: zkvote.type, clientAddress: null });
+  if (options.afterLeader === true) await ensemble.waitForLeader(25_000);
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'zkvote-interop-'));
   peer = await startPeer({
     myid: BigInt(zkvote.sid),
@@ -66,6 +71,13 @@ describe.skipIf(!zk.ok)('mixed ensembles with ZooKeeper 3.8', () => {
 
     await ensemble!.kill(zkLeader);
     await until(() => p.state === 'LOOKING' || p.leader !== BigInt(zkLeader), 'zkvote left the dead leader', 10_000);
+  }, 60_000);
+
+  it('a zkvote participant started into an established ensemble learns its leader; ZooKeeper keeps serving', async () => {
+    const p = await withZkvote([1, 2, 3], { sid: 4, type: 'participant' }, { afterLeader: true });
+    const leader = await ensemble!.waitForLeader(5_000);
+    await until(() => p.state === 'FOLLOWING' && p.leader === BigInt(leader), `zkvote following ${leader}`, 15_000);
+    expect(await ensemble!.waitForLeader(5_000)).toBe(leader);
   }, 60_000);
 
   it('a zkvote observer of 3 ZooKeeper servers reports OBSERVING with the leader and follows a change', async () => {
