@@ -48,6 +48,10 @@ export function checkBasicOptions(o: PeerOptions): void {
   if (typeof v !== 'object' || v === null || !(v.members instanceof Map) || !(v.votingMembers instanceof Map)) {
     throw new PeerError('BAD_OPTIONS', 'expected verifier as a QuorumVerifier from @zkvote/quorum, got ' + (v === null ? 'null' : typeof v));
   }
+  const delay = o.observerElectionDelayMs;
+  if (delay !== undefined && (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0)) {
+    throw new PeerError('BAD_OPTIONS', `expected observerElectionDelayMs to be a non-negative integer, got ${String(delay)}`);
+  }
   if (o.myid !== undefined && typeof o.myid !== 'bigint') {
     throw new PeerError('BAD_OPTIONS', `expected myid as a bigint, got ${typeof o.myid}`);
   }

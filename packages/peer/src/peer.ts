@@ -7,7 +7,7 @@ import { QuorumCnxManager, type PeerAddress } from '@zkvote/cnxmanager';
 import { ElectionDriver, type Decision, type ElectionEvent, type Vote } from '@zkvote/election';
 import type { QuorumVerifier } from '@zkvote/quorum';
 import { ServerState, stateName, type NotificationInit } from '@zkvote/wire';
-import { childLogger, type Clock, type Logger } from './clock.js';
+import { childLogger, type Clock, type Logger, type TimerHandle } from './clock.js';
 import type { EpochContext } from './epoch/context.js';
 import { hasVotingQuorum } from './epoch/context.js';
 import { FollowerSession } from './epoch/follower.js';
@@ -63,6 +63,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   private lastDecidedLeader: bigint | null = null;
   private zxid: bigint;
   private lookingSince = 0;
+  private delayTimer: TimerHandle | undefined;
+  private readonly random: () => number;
+  private readonly observerDelayMs: number;
   private lastDuration: number | null = null;
   private closing: Promise<void> | null = null;
   private started = false;
@@ -81,6 +84,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.clock = resolved.clock;
     this.logger = childLogger(resolved.logger, { myid: resolved.myid.toString() });
     this.zxid = resolved.lastZxid;
+    this.random = options.random ?? Math.random;
+    this.observerDelayMs = options.observerElectionDelayMs ?? 200;
     this.configText = this.verifier.toString();
     const t = options.tls;
     this.listener = new QuorumListener({
@@ -194,6 +199,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.endSession();
+      this.clock.clearTimeout(this.delayTimer);
       this.driver.close();
       await Promise.all([this.listener.close(), this.cnx.halt()]);
       this.logger.info('peer closed');
@@ -291,17 +297,32 @@ export class Peer extends EventEmitter<PeerEvents> {
     return this.store.currentEpoch;
   }
 
-  private lookForLeader(reason: string): void {
+  private lookForLeader(reason: string, delayMs = 0): void {
     if (this.closing !== null || this.driver.core.looking) return;
     this.endSession();
+    this.clock.clearTimeout(this.delayTimer);
+    this.delayTimer = undefined;
     this.lookingSince = this.clock.now();
     this.leaderValue = null;
     // lookForLeader always opens the next round; announce it before the core's own events.
     const round = this.driver.core.logicalclock + 1n;
     this.stateValue = 'LOOKING';
     this.emit('state', { state: 'LOOKING', leader: null, epoch: null, round });
-    this.logger.info('LOOKING', { round: round.toString(), reason });
+    this.logger.info('LOOKING', { round: round.toString(), reason, ...(delayMs > 0 ? { delayMs } : {}) });
     this.event({ type: 'looking', at: this.clock.now(), round, reason });
+    if (delayMs === 0) {
+      this.startElection();
+      return;
+    }
+    // ZooKeeper 3.6+ observers wait a random delay before re-electing, to spread the load.
+    this.delayTimer = this.clock.setTimeout(() => {
+      this.delayTimer = undefined;
+      this.startElection();
+    }, delayMs);
+  }
+
+  private startElection(): void {
+    if (this.closing !== null || this.driver.core.looking) return;
     // Decisions arrive as 'decided' events; the promise only rejects on close/restart.
     this.driver.lookForLeader({ lastZxid: this.zxid, currentEpoch: this.voteEpoch() }).catch(() => undefined);
   }
@@ -397,7 +418,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     };
     const onEnd = (reason: string): void => {
       this.event({ type: 'step-down', at: this.clock.now(), role, leader, reason });
-      this.lookForLeader(reason);
+      const delay = role === 'observer' ? Math.floor(this.random() * this.observerDelayMs) : 0;
+      this.lookForLeader(reason, delay);
     };
     if (state === 'LEADING') {
       const session = new LeaderSession(this.epochContext());

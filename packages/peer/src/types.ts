@@ -43,6 +43,10 @@ export interface PeerOptions {
   lastZxid?: bigint;
   clock?: Clock;
   logger?: Logger;
+  /** Upper bound of an observer's random wait before re-electing (zookeeper.observer.election.DelayMs); default 200. */
+  observerElectionDelayMs?: number;
+  /** Randomness for that wait, in [0, 1); default Math.random. */
+  random?: () => number;
   election?: {
     minNotificationIntervalMs?: number;
     maxNotificationIntervalMs?: number;
