@@ -128,7 +128,7 @@ export function tolerance(verifier: QuorumVerifier): ToleranceResult {
     reason = `${n} voters need ${needed} up (more than half), so any ${ft.tolerates} may fail and any ${ft.tolerates + 1} break it`;
     if (n % 2 === 0 && n > 0) {
       sameAs = n - 1;
-      reason += `; ${n - 1} voters tolerate the same ${ft.tolerates}, the extra voter only adds one more to lose`;
+      reason += `; ${n - 1} voters tolerate the same ${ft.tolerates}: the extra voter raises the quorum to ${needed} and is one more server that can fail`;
     }
   } else {
     reason = `any ${ft.tolerates} voter failures leave a majority of group weights up; the cheapest way to break it takes ${ft.tolerates + 1}`;

@@ -28,7 +28,8 @@ export interface WatchEvent {
   [field: string]: JsonValue;
 }
 
-const DECIDED = new Set(['FOLLOWING', 'LEADING', 'OBSERVING']);
+/** How long `--until-leader-change` keeps reading event streams after the decision. */
+const STREAM_DRAIN_MS = 300;
 const keyOf = (r: ServerRow): string => `${r.via} ${r.address}`;
 const long = (v: bigint | null): JsonValue => (v === null ? null : jsonLong(v));
 
@@ -194,6 +195,17 @@ export async function watch(options: WatchOptions, io: Io, paint: Paint): Promis
           resolve();
         }
         wake = done;
+      });
+    }
+    if (changed && [...streams.values()].some((h) => h !== 'unsupported')) {
+      // The probe may see the new leader before the servers' own events about it arrive on
+      // their streams: let those in flight land (bounded) so the log tells the whole election.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STREAM_DRAIN_MS);
+        options.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        }, { once: true });
       });
     }
   } finally {

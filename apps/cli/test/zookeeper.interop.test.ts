@@ -30,6 +30,8 @@ describe.skipIf(!zk.ok)('zkvote against ZooKeeper 3.8', () => {
     assertBuilt();
     ens = await startZooKeeperEnsemble({ size: 3 });
     leader = await ens.waitForLeader(30_000);
+    // A follower still syncing answers srvr with "not currently serving": wait until all serve.
+    await ens.waitFor((modes) => [...modes.values()].every((m) => m === 'leader' || m === 'follower'), 30_000);
     // Every node's zoo.cfg lists the whole ensemble; any one will do.
     cfg = join(ens.dir, '1', 'zoo.cfg');
     const nodes = [...ens.nodes.values()];
@@ -48,8 +50,9 @@ describe.skipIf(!zk.ok)('zkvote against ZooKeeper 3.8', () => {
     ];
     const byVia = new Map<string, Row[]>();
     for (const [via, flags] of sources) {
-      const run = await runCli(['status', ...flags, '--json']);
-      expect(run.code, `${via}: ${run.stderr}`).toBe(0);
+      // A generous per-server timeout: a cold JVM (first AdminServer request) on a busy 2-core box is slow.
+      const run = await runCli(['status', ...flags, '--timeout', '10000', '--json'], { timeoutMs: 30_000 });
+      expect(run.code, `${via}: ${run.stderr} ${run.stdout}`).toBe(0);
       const doc = onlyJson(run);
       expect(doc, via).toMatchObject({ leader, agreed: true, quorum: true });
       const rows = doc.servers as Row[];
