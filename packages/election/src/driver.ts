@@ -109,10 +109,17 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
   /** One lookForLeader(): resolves with the decision; rejects if closed or restarted first. */
   lookForLeader(input: StartLookingInput): Promise<Decision> {
     if (this.#closed) return Promise.reject(new ElectionError('CLOSED', 'expected an open driver, got lookForLeader() after close()'));
+    let actions: Action[];
+    try {
+      // Misuse (already looking, or after a restart stopped the core) rejects this call only;
+      // the election that is running keeps its own pending promise.
+      actions = this.core.startLooking(input);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const done = new Promise<Decision>((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
-    const actions = this.core.startLooking(input);
     this.emit('state', this.core.state);
     this.#run(actions);
     return done;
@@ -162,14 +169,15 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
           break;
         case 'decided': {
           const { type: _type, ...decision } = a;
+          // Settle first: a listener may start the next lookForLeader, whose promise is not this one.
+          this.#settle(decision, null);
           this.emit('state', a.state);
           this.emit('decided', decision);
-          this.#settle(decision, null);
           break;
         }
         case 'restart':
-          this.emit('restart', { from: a.from, verifier: a.verifier });
           this.#settle(null, new ElectionError('RESTART', `expected to finish the election, got a newer config (version ${a.verifier.version}) from ${a.from}`));
+          this.emit('restart', { from: a.from, verifier: a.verifier });
           break;
         case 'event':
           this.emit('event', a.event);
