@@ -57,10 +57,12 @@ function addSourceOptions(cmd: Command): Command {
 }
 
 function sourceOptions(flags: SourceFlags): StatusOptions {
+  // commander names the --4lw value '4lw' (it cannot camel-case a leading digit).
+  const fourLetter = flags.fourLetter ?? flags['4lw'];
   return {
     ...(flags.config === undefined ? {} : { config: flags.config }),
     ...(flags.admin === undefined ? {} : { admin: flags.admin }),
-    ...(flags.fourLetter ?? flags['4lw']) === undefined ? {} : { fourLetter: (flags.fourLetter ?? flags['4lw']) as string[] },
+    ...(fourLetter === undefined ? {} : { fourLetter }),
     timeoutMs: flags.timeout,
     ...(flags.probeSid === undefined ? {} : { probeSid: flags.probeSid }),
   };
