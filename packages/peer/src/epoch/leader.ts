@@ -82,8 +82,8 @@ export class LeaderSession extends EventEmitter<LeaderEvents> {
     const { clock, tickTime, initLimit } = this.ctx;
     this.initTimer = clock.setTimeout(() => {
       if (this.phase === 'gathering' || this.phase === 'proposing') {
-        const have = [...this.learners.values()].filter((l) => l.stage !== 'connected').map((l) => l.sid);
-        this.stop(`no quorum within initLimit (${initLimit} ticks); heard from [${have.join(',')}]`, true);
+        const heard = [...this.learners.values()].map((l) => `${l.sid}:${l.stage}`);
+        this.stop(`no quorum within initLimit (${initLimit} ticks); learners [${heard.join(',')}]`, true);
       }
     }, tickTime * initLimit);
     this.scheduleTick();
