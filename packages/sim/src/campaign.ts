@@ -126,12 +126,10 @@ export function generateScenario(seed: number, options: Pick<CampaignOptions, 'e
   if (mix.has('partition')) {
     const parts = rng.int(3);
     for (let i = 0; i < parts; i++) {
-      const shuffled = rng.sample(all, all.length).sort(() => 0);
-      const cut = 1 + rng.int(all.length - 1);
-      const order = rng.sample(all, cut);
-      const rest = shuffled.filter((s) => !order.includes(s));
+      const side = rng.sample(all, 1 + rng.int(all.length - 1));
+      const rest = all.filter((s) => !side.includes(s));
       const t = at();
-      events.push({ at: t, partition: [order, rest] });
+      events.push({ at: t, partition: [side, rest] });
       events.push({ at: Math.min(faultEnd, t + rng.range(50, 1500)), heal: true });
     }
   }

@@ -60,7 +60,7 @@ export function layoutFor(version: 0 | 1 | 2): BuildLayout {
 }
 
 export function encode(n: ElectionNotification, layout: BuildLayout): Uint8Array {
-  return buildMsg({ ...n, config: n.config }, layout);
+  return buildMsg(n, layout);
 }
 
 export class SimNetwork {
