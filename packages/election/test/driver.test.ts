@@ -76,6 +76,8 @@ describe('ElectionDriver', () => {
     const { cnx, driver, deliverOwn } = setup();
     const states: ServerState[] = [];
     driver.on('state', (s) => states.push(s));
+    cnx.emit('connected', 2n); // 2 was up once and is gone before the election: not waited for
+    cnx.emit('disconnected', 2n);
     const result = driver.lookForLeader({ lastZxid: 0n, currentEpoch: 0n });
     expect(cnx.sent.map((m) => m.to)).toEqual([1n, 2n, 3n]);
     expect(parse(cnx.sent[0]?.payload as Uint8Array)).toMatchObject({ leader: 1n, electionEpoch: 1n, version: 2 });
@@ -130,8 +132,8 @@ describe('ElectionDriver', () => {
     driver.close();
   });
 
-  it('feeds connection events: a voter that goes away is no longer waited for', async () => {
-    const { cnx, driver, deliverOwn } = setup();
+  it('feeds connection events: a drop during the election is not trusted, the old leader\'s is', async () => {
+    const { cnx, clock, driver, deliverOwn } = setup();
     cnx.emit('connected', 2n);
     cnx.emit('connected', 3n);
     const result = driver.lookForLeader({ lastZxid: 0n, currentEpoch: 0n });
@@ -139,8 +141,21 @@ describe('ElectionDriver', () => {
     cnx.emit('message', 3n, vote(3n), { fromNonVoter: false });
     deliverOwn();
     expect(driver.core.snapshot().finalizing).toBe(true); // 2 is connected and has not voted
-    cnx.emit('disconnected', 2n);
-    expect(await result).toMatchObject({ fast: true, vote: { leader: 3n } });
+    cnx.emit('disconnected', 2n); // maybe a tie-break reconnect: still waited for
+    expect(driver.core.snapshot().finalizing).toBe(true);
+    clock.advance(200);
+    expect(await result).toMatchObject({ fast: false, vote: { leader: 3n } });
+
+    // Round 2: the leader we followed (3) drops while we look; that loss is trusted.
+    cnx.emit('connected', 2n);
+    const next = driver.lookForLeader({ lastZxid: 0n, currentEpoch: 0n });
+    deliverOwn();
+    cnx.emit('message', 2n, vote(2n, 2n), { fromNonVoter: false });
+    deliverOwn();
+    cnx.emit('message', 2n, vote(2n, 2n), { fromNonVoter: false });
+    expect(driver.core.snapshot().finalizing).toBe(true); // 3 is still connected
+    cnx.emit('disconnected', 3n);
+    expect(await next).toMatchObject({ fast: true, vote: { leader: 2n, electionEpoch: 2n } });
     driver.close();
   });
 

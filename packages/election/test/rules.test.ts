@@ -312,7 +312,7 @@ describe('joint quorums during a reconfiguration', () => {
       ${header}
       start 1,2; deliver all; run 2000
       expect 1 LOOKING; expect 2 LOOKING      # {1,2} is 2 of 3 but only 2 of 5
-      start 4; deliver all
+      start 4; deliver all; run 400           # 3 never connected: finalizeWait, not fast
       expect 2 LEADING; expect 1 FOLLOWING 2
       expect 4 FOLLOWING 2                     # 4 votes in the new config but proposed nobody (not a committed voter)
     `);
@@ -326,7 +326,7 @@ describe('joint quorums during a reconfiguration', () => {
       server 4 next
       server 5 next
       lastseen 1,2,3,4,5 version=0
-      start 1,2; deliver all
+      start 1,2; deliver all; run 400
       expect 2 LEADING; expect 1 FOLLOWING 2
     `);
   });

@@ -61,6 +61,7 @@ describe('config carried in notifications (PROTOCOL.md 3.6)', () => {
     decided.startLooking({ lastZxid: 0n, currentEpoch: 0n });
     decided.receive(3n, looking(3n, null));
     decided.receive(2n, looking(3n, null));
+    decided.timerFired('finalize', { someQueueEmpty: true }); // 1 never connected: no fast decision
     expect(decided.state).toBe(ServerState.LEADING);
     expect(decided.receive(2n, looking(2n, newer)).some((a) => a.type === 'restart')).toBe(false);
   });

@@ -59,6 +59,12 @@ export class FastLeaderElection {
   #finalizing: Tally | null = null;
   readonly #armed = new Set<TimerName>();
   readonly #connected = new Set<bigint>();
+  /** Sids whose election connection has been up at least once (fast decision). */
+  readonly #everUp = new Set<bigint>();
+  /** Voters fast decision may skip in this lookForLeader: seen leaving, not back (see #fastReady). */
+  readonly #absent = new Set<bigint>();
+  /** The leader of the previous decision (not myself), whose loss is what usually starts this election. */
+  #previousLeader: bigint | null = null;
 
   constructor(opts: ElectionOptions) {
     this.myid = opts.myid;
@@ -112,6 +118,9 @@ export class FastLeaderElection {
     const participant = this.learnerType === 'participant';
     // The election object is created once per peer life; that is when currentVote is first set.
     this.#currentVote ??= makeVote(this.myid, input.lastZxid, -1n, input.currentEpoch);
+    this.#previousLeader = this.#currentVote.leader === this.myid ? null : this.#currentVote.leader;
+    this.#absent.clear();
+    for (const sid of this.#everUp) if (!this.#connected.has(sid)) this.#absent.add(sid);
     this.#started = true;
     this.#looking = true;
     this.#state = ServerState.LOOKING;
@@ -191,13 +200,21 @@ export class FastLeaderElection {
 
   connectionUp(sid: bigint): Action[] {
     this.#connected.add(sid);
+    this.#everUp.add(sid);
+    this.#absent.delete(sid);
     return [];
   }
 
-  /** A voter that goes away no longer needs to be heard from: fast decision may now hold. */
+  /**
+   * A connection went away. Fast decision stops waiting for that voter only if the loss is
+   * trustworthy: it happened before this election began, or it is the leader we last followed.
+   * Any other drop during the election may be the connection manager's tie-break replacing a
+   * connection (both sides dialled at once), so that voter is still waited for (finalizeWait).
+   */
   connectionDown(sid: bigint): Action[] {
     const out: Action[] = [];
-    this.#connected.delete(sid);
+    if (!this.#connected.delete(sid)) return out;
+    if (!this.#looking || sid === this.#previousLeader) this.#absent.add(sid);
     const t = this.#finalizing;
     if (this.fastDecision && t !== null && this.#looking && this.#fastReady()) this.#decideProposal(t, true, out);
     return out;
@@ -333,15 +350,23 @@ export class FastLeaderElection {
     return this.#logicalclock === round;
   }
 
-  /** Fast decision: every connected voter (and we ourselves) reported our proposal this round. */
+  /**
+   * Fast decision (on top of the quorum): every voter we heard from in this round, ourselves
+   * included, reported exactly our proposal, and every voter we did not hear from is known to be
+   * gone: its connection was up once, went down before this election began (or it is the leader
+   * we last followed and it dropped since), and has not come back. A voter that never connected,
+   * or that dropped during this election, may still be on its way: we wait finalizeWait for it.
+   */
   #fastReady(): boolean {
     const target = this.proposal;
     if (target === null) return false;
-    const mustAgree = [this.myid, ...this.#connected];
-    for (const sid of mustAgree) {
-      if (!this.#voters.has(sid)) continue;
+    for (const sid of this.#sortedVoters) {
       const v = this.#recvset.get(sid);
-      if (v === undefined || !votesEqual(target, v)) return false;
+      if (v !== undefined) {
+        if (!votesEqual(target, v)) return false;
+      } else if (sid === this.myid || this.#connected.has(sid) || !this.#absent.has(sid)) {
+        return false;
+      }
     }
     return true;
   }
