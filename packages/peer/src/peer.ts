@@ -97,14 +97,20 @@ export class Peer extends EventEmitter<PeerEvents> {
       maxConnections: Math.max(64, this.verifier.members.size * 4),
       createServer: t === undefined ? undefined : tlsQuorumServer(t, resolved.tickTime * resolved.syncLimit),
     });
-    const advertiseWildcard = ['0.0.0.0', '::'].includes(resolved.electionAddress.host) && resolved.electionAddress.port !== 0;
+    // The server.N line is our public address; a listen override (wildcard host, another port)
+    // is a bind detail, so peers that call us back must be told the configured address.
+    const configured = this.ownElectionAddresses();
+    const listen = resolved.electionAddress;
+    const advertiseConfigured =
+      configured.every((a) => a.port !== 0 && !['0.0.0.0', '::'].includes(a.host)) &&
+      (configured[0]?.host !== listen.host || configured[0]?.port !== listen.port);
     this.cnx = new QuorumCnxManager({
       myid: this.myid,
       listen: resolved.electionAddress,
       peers: this.electionPeers(this.verifier),
       voters: new Set(this.verifier.votingMembers.keys()),
       protocol: resolved.multiAddress ? 'v2' : 'v1',
-      advertise: advertiseWildcard ? this.ownElectionAddresses() : undefined,
+      advertise: advertiseConfigured ? configured : undefined,
       handshakeTimeoutMs: resolved.tickTime * resolved.syncLimit,
       recvCapacity: 0,
       tls: options.tls,
