@@ -120,8 +120,22 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
     const done = new Promise<Decision>((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
-    this.emit('state', this.core.state);
-    this.#run(actions);
+    let failure: { error: unknown } | null = null;
+    try {
+      this.emit('state', this.core.state);
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      this.#run(actions);
+    } catch (error) {
+      failure ??= { error };
+    }
+    if (failure !== null) {
+      // The caller never gets this promise; the election runs on and reports through 'decided'.
+      done.catch(() => undefined);
+      throw failure.error;
+    }
     return done;
   }
 
@@ -138,51 +152,65 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
     this.#settle(null, new ElectionError('CLOSED', 'expected a decision, got close() while looking'));
   }
 
+  /**
+   * Carries out every action even if a listener or the transport throws on one of them (a skipped
+   * setTimer would stall the election for good); the first such error is rethrown at the end.
+   */
   #run(actions: Action[]): void {
+    let failure: { error: unknown } | null = null;
     for (const a of actions) {
-      switch (a.type) {
-        case 'send':
-          this.stats.sent++;
-          this.#cnx.send(a.to, buildMsg(a.notification, this.#layout));
-          break;
-        case 'setTimer': {
-          const old = this.#timers.get(a.timer);
-          if (old !== undefined) this.#clock.clearTimeout(old);
-          const timer = a.timer;
-          this.#timers.set(
-            timer,
-            this.#clock.setTimeout(() => {
-              this.#timers.delete(timer);
-              if (!this.#closed) this.#run(this.core.timerFired(timer, { someQueueEmpty: this.#cnx.someQueueEmpty() }));
-            }, a.delayMs),
-          );
-          break;
-        }
-        case 'cancelTimer': {
-          const old = this.#timers.get(a.timer);
-          if (old !== undefined) this.#clock.clearTimeout(old);
-          this.#timers.delete(a.timer);
-          break;
-        }
-        case 'connectAll':
-          this.#cnx.connectAll();
-          break;
-        case 'decided': {
-          const { type: _type, ...decision } = a;
-          // Settle first: a listener may start the next lookForLeader, whose promise is not this one.
-          this.#settle(decision, null);
-          this.emit('state', a.state);
-          this.emit('decided', decision);
-          break;
-        }
-        case 'restart':
-          this.#settle(null, new ElectionError('RESTART', `expected to finish the election, got a newer config (version ${a.verifier.version}) from ${a.from}`));
-          this.emit('restart', { from: a.from, verifier: a.verifier });
-          break;
-        case 'event':
-          this.emit('event', a.event);
-          break;
+      try {
+        this.#perform(a);
+      } catch (error) {
+        failure ??= { error };
       }
+    }
+    if (failure !== null) throw failure.error;
+  }
+
+  #perform(a: Action): void {
+    switch (a.type) {
+      case 'send':
+        this.stats.sent++;
+        this.#cnx.send(a.to, buildMsg(a.notification, this.#layout));
+        break;
+      case 'setTimer': {
+        const old = this.#timers.get(a.timer);
+        if (old !== undefined) this.#clock.clearTimeout(old);
+        const timer = a.timer;
+        this.#timers.set(
+          timer,
+          this.#clock.setTimeout(() => {
+            this.#timers.delete(timer);
+            if (!this.#closed) this.#run(this.core.timerFired(timer, { someQueueEmpty: this.#cnx.someQueueEmpty() }));
+          }, a.delayMs),
+        );
+        break;
+      }
+      case 'cancelTimer': {
+        const old = this.#timers.get(a.timer);
+        if (old !== undefined) this.#clock.clearTimeout(old);
+        this.#timers.delete(a.timer);
+        break;
+      }
+      case 'connectAll':
+        this.#cnx.connectAll();
+        break;
+      case 'decided': {
+        const { type: _type, ...decision } = a;
+        // Settle first: a listener may start the next lookForLeader, whose promise is not this one.
+        this.#settle(decision, null);
+        this.emit('state', a.state);
+        this.emit('decided', decision);
+        break;
+      }
+      case 'restart':
+        this.#settle(null, new ElectionError('RESTART', `expected to finish the election, got a newer config (version ${a.verifier.version}) from ${a.from}`));
+        this.emit('restart', { from: a.from, verifier: a.verifier });
+        break;
+      case 'event':
+        this.emit('event', a.event);
+        break;
     }
   }
 

@@ -130,6 +130,23 @@ describe('ElectionDriver under review', () => {
     await expect(next).rejects.toSatisfy(isCode('CLOSED'));
   });
 
+  it('a throwing listener does not stop the driver from carrying out the rest of the actions', () => {
+    const { cnx, clock, driver, deliverOwn } = setup();
+    driver.on('event', () => {
+      throw new Error('listener bug');
+    });
+    expect(() => driver.lookForLeader({ lastZxid: 0n, currentEpoch: 0n }).catch(() => undefined)).toThrow('listener bug');
+    expect(cnx.sent.map((m) => m.to)).toEqual([1n, 2n, 3n]);
+    expect(clock.timers.size).toBe(1); // the notification timer is armed all the same
+    cnx.sent.length = 0;
+    expect(() => clock.advance(200)).toThrow('listener bug');
+    expect(cnx.sent).toHaveLength(3); // re-sent on the timeout, and re-armed
+    expect(clock.timers.size).toBe(1);
+    void deliverOwn;
+    driver.close();
+    expect(clock.timers.size).toBe(0);
+  });
+
   it('never throws on arbitrary payloads or notifications from any sid, counts malformed ones, and close() clears every timer', () => {
     const sid = fc.bigInt({ min: -3n, max: 6n });
     const notification = fc.record({
