@@ -86,4 +86,16 @@ describe('fast decision under review', () => {
     expect(fle.receive(1n, looking(2n)).some((a) => a.type === 'decided')).toBe(false);
     expect(fle.receive(3n, looking(2n)).find((a) => a.type === 'decided')).toMatchObject({ fast: true });
   });
+
+  it('a voter that comes back and drops again during the election is waited for (the new drop may be churn)', () => {
+    const fle = new FastLeaderElection({ myid: 2n, verifier });
+    fle.connectionUp(3n);
+    fle.connectionDown(3n);
+    fle.startLooking({ lastZxid: 0n, currentEpoch: 0n });
+    fle.connectionUp(3n);
+    fle.connectionDown(3n);
+    fle.receive(2n, looking(2n));
+    expect(fle.receive(1n, looking(2n)).some((a) => a.type === 'decided')).toBe(false);
+    expect(fle.timerFired('finalize', { someQueueEmpty: true }).find((a) => a.type === 'decided')).toMatchObject({ fast: false });
+  });
 });
