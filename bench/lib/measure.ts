@@ -19,6 +19,8 @@ export interface Timing {
   logMs: number | null;
   /** The largest "LEADER ELECTION TOOK - N ms" value the nodes logged. */
   loggedTookMs: number | null;
+  /** Cold start: launch -> the poll round in which the last node's admin API first answered. */
+  allUpMs?: number | null;
 }
 
 export interface PollOptions {
@@ -28,14 +30,18 @@ export interface PollOptions {
 
 async function pollUntilAgreed(c: Cluster, sids: readonly number[], t0: number, opts: PollOptions, exclude: number | null): Promise<Omit<Timing, 'logMs' | 'loggedTookMs'>> {
   let prevStart = t0;
+  const up = new Set<number>();
+  let allUpMs: number | null = null;
   const deadline = t0 + opts.timeoutMs;
   for (let round = 1; round < 10_000_000; round++) {
     const start = performance.now();
     const obs = await c.observeAll(sids);
     const end = performance.now();
+    for (const [s, o] of obs) if (o.up) up.add(s);
+    if (allUpMs === null && up.size === sids.length) allUpMs = end - t0;
     const leader = agreedLeader(obs);
     if (leader !== null && leader !== exclude) {
-      return { ms: end - t0, resolutionMs: end - Math.max(prevStart, t0), leader, rounds: round };
+      return { ms: end - t0, resolutionMs: end - Math.max(prevStart, t0), leader, rounds: round, allUpMs };
     }
     if (end > deadline) break;
     for (const s of sids) {

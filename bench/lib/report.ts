@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { machineMarkdown } from './machine.js';
-import { mdTable, writeResults } from './results.js';
+import { CHAOS_PART, mdTable, WIRE_PART, writeResults } from './results.js';
 import { fmtMiB, fmtMs, fmtRatio, fmtSummary, median, summarize, type Summary } from './stats.js';
 import { renderPlot, type PlotSeries } from './svg.js';
 import { SIM_DETECTION_MS, SIM_LATENCY_MS } from './simbench.js';
@@ -21,6 +21,7 @@ const M = {
   cold: ((r) => r.cold?.ms) as Metric,
   coldLog: ((r) => r.cold?.logMs) as Metric,
   coldRes: ((r) => r.cold?.resolutionMs) as Metric,
+  coldUp: ((r) => r.cold?.allUpMs) as Metric,
 };
 
 function sel(run: BenchRun, system: SystemId, n?: number): RepRecord[] {
@@ -118,14 +119,14 @@ function detailTable(run: BenchRun, which: 'failover' | 'cold', block?: RepRecor
       if (which === 'failover') {
         rows.push([String(n), SYSTEM_LABEL[sys], `${ok}/${rs.length}`, fmtSummary(stat(rs, M.failover)), fmtSummary(stat(rs, M.failoverLog)), fmtSummary(stat(rs, M.failoverTook)), fmtSummary(stat(rs, M.failoverRes))]);
       } else {
-        rows.push([String(n), SYSTEM_LABEL[sys], `${ok}/${rs.length}`, fmtSummary(stat(rs, M.cold)), fmtSummary(stat(rs, M.coldLog)), fmtSummary(stat(rs, M.coldRes))]);
+        rows.push([String(n), SYSTEM_LABEL[sys], `${ok}/${rs.length}`, fmtSummary(stat(rs, M.coldUp)), fmtSummary(stat(rs, M.cold)), fmtSummary(stat(rs, M.coldLog)), fmtSummary(stat(rs, M.coldRes))]);
       }
     }
   }
   if (which === 'failover') {
     return mdTable(['N', 'system', 'runs ok', 'kill -> all agree (ms)', 'kill -> last "ELECTION TOOK" line (ms)', 'largest logged TOOK (ms)', 'poll resolution (ms)'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r']);
   }
-  return mdTable(['N', 'system', 'runs ok', 'launch -> all agree (ms)', 'launch -> last "ELECTION TOOK" line (ms)', 'poll resolution (ms)'], rows, ['r', 'l', 'r', 'r', 'r', 'r']);
+  return mdTable(['N', 'system', 'runs ok', 'launch -> every admin API answers (ms)', 'launch -> all agree (ms)', 'launch -> last "ELECTION TOOK" line (ms)', 'poll resolution (ms)'], rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r']);
 }
 
 function phaseTable(run: BenchRun): string {
@@ -261,7 +262,9 @@ export function writeReport(run: BenchRun, dir: string): void {
     '## Targets',
     '',
     targets(run),
-    '',
+  ].join('\n');
+  const analysis = { keep: 'analysis', placeholder: '## Reading the numbers\n\n(Written by hand after a run; `pnpm bench` keeps this section.)' };
+  const details = [
     '## Machine',
     '',
     machineMarkdown(run.machine, run.loadAvgEnd ?? undefined),
@@ -280,6 +283,8 @@ export function writeReport(run: BenchRun, dir: string): void {
     '## Cold start: launch of all N processes until all agree',
     '',
     detailTable(run, 'cold'),
+    '',
+    'Cold start is mostly process start-up: "every admin API answers" is when the last process had booted far enough to serve HTTP (for ZooKeeper: the JVM plus Jetty); the election runs after that.',
     '',
     img('coldstart.svg'),
     '## Cost: memory and messages',
@@ -315,5 +320,5 @@ export function writeReport(run: BenchRun, dir: string): void {
       ? `## Failed repetitions\n\n${failures.map((f) => `- ${SYSTEM_LABEL[f.system]} N=${f.n} rep ${f.rep}: ${(f.error ?? '').replace(/\s+/g, ' ').slice(0, 300)}`).join('\n')}\n`
       : '',
   ].join('\n');
-  writeResults(path.join(dir, 'RESULTS.md'), head, tail);
+  writeResults(path.join(dir, 'RESULTS.md'), [head, analysis, details, WIRE_PART, CHAOS_PART, tail]);
 }

@@ -24,23 +24,36 @@ export function extractSection(text: string, begin = WIRE_BEGIN, end = WIRE_END)
 export const CHAOS_BEGIN = '<!-- chaos:begin -->';
 export const CHAOS_END = '<!-- chaos:end -->';
 
+/** A part of RESULTS.md: our text, or a section owned elsewhere that is kept as it is. */
+export type Part = string | { keep: string; placeholder: string };
+
 /**
- * The new document: `head` (the bench sections), the kept wire section (or a placeholder saying
- * how to produce it), the kept chaos section (`pnpm chaos` owns it), then `tail`.
+ * The new document from `parts`: strings are written as given; `{ keep }` parts carry over the
+ * previous `<!-- name:begin -->…<!-- name:end -->` block (wire: the codec bench; chaos: `pnpm
+ * chaos`; analysis: written by hand), or the placeholder when there is none yet.
  */
-export function composeResults(previous: string, head: string, tail: string): string {
-  for (const marker of [WIRE_BEGIN, WIRE_END, CHAOS_BEGIN, CHAOS_END]) {
-    if (head.includes(marker) || tail.includes(marker)) throw new Error(`composeResults: our sections must not contain ${marker}`);
+export function composeResults(previous: string, parts: readonly Part[]): string {
+  const out: string[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      if (/<!-- [a-z]+:(begin|end) -->/.test(part)) throw new Error('composeResults: our text must not contain section markers');
+      out.push(part.trim());
+      continue;
+    }
+    const begin = `<!-- ${part.keep}:begin -->`;
+    const end = `<!-- ${part.keep}:end -->`;
+    out.push(extractSection(previous, begin, end) ?? `${begin}\n${part.placeholder.trim()}\n${end}`);
   }
-  const wire = extractSection(previous) ?? `${WIRE_BEGIN}\n## @zkvote/wire codec\n\nNot measured yet: run \`pnpm --filter @zkvote/wire bench\`.\n${WIRE_END}`;
-  const chaos = extractSection(previous, CHAOS_BEGIN, CHAOS_END) ?? `${CHAOS_BEGIN}\n## Fault campaign\n\nNot run yet: run \`pnpm chaos\`.\n${CHAOS_END}`;
-  return `${head.trimEnd()}\n\n${wire}\n\n${chaos}\n\n${tail.trim()}\n`;
+  return `${out.filter((x) => x !== '').join('\n\n')}\n`;
 }
 
-/** Rewrites `file` keeping whatever wire section it holds now (re-read right before writing). */
-export function writeResults(file: string, head: string, tail: string): void {
+export const WIRE_PART: Part = { keep: 'wire', placeholder: '## @zkvote/wire codec\n\nNot measured yet: run `pnpm --filter @zkvote/wire bench`.' };
+export const CHAOS_PART: Part = { keep: 'chaos', placeholder: '## Fault campaign\n\nNot run yet: run `pnpm chaos`.' };
+
+/** Rewrites `file` keeping the sections it holds now (re-read right before writing). */
+export function writeResults(file: string, parts: readonly Part[]): void {
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  writeFileSync(file, composeResults(previous, head, tail));
+  writeFileSync(file, composeResults(previous, parts));
 }
 
 /** Replaces `<!-- name:begin -->…<!-- name:end -->` in `text`, or appends it. */

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { agreedLeader, type Observation } from './probe.js';
-import { composeResults, extractSection, mdTable, replaceSection, WIRE_BEGIN, WIRE_END } from './results.js';
+import { CHAOS_PART, composeResults, extractSection, mdTable, replaceSection, WIRE_BEGIN, WIRE_END, WIRE_PART } from './results.js';
 import { fmtMs, fmtRatio, fmtSummary, median, quantile, summarize } from './stats.js';
 import { linearTicks, logTicks, renderPlot } from './svg.js';
 import { EpochLedger, factsOf } from './checker.js';
@@ -31,16 +31,17 @@ assert.equal(fmtSummary(null), '—');
 assert.equal(mdTable(['a', 'b'], [['1', 'x|y']], ['l', 'r']), '| a | b |\n| --- | ---: |\n| 1 | x\\|y |');
 const wire = `${WIRE_BEGIN}\n## wire\nnumbers\n${WIRE_END}`;
 const prev = `# old\n\n${wire}\n\nold tail\n`;
-const doc = composeResults(prev, '# new head', 'new tail');
+const doc = composeResults(prev, ['# new head', WIRE_PART, CHAOS_PART, 'new tail']);
 assert.ok(doc.startsWith('# new head\n'));
 assert.equal(extractSection(doc), wire);
 assert.ok(doc.includes('<!-- chaos:begin -->') && doc.trimEnd().endsWith('new tail'));
 assert.ok(!doc.includes('old tail'));
-assert.throws(() => composeResults(prev, `x ${WIRE_BEGIN}`, ''));
+assert.throws(() => composeResults(prev, [`x ${WIRE_BEGIN}`]));
 const withChaos = replaceSection(doc, 'chaos', '## Fault campaign\nran');
 assert.equal(extractSection(withChaos, '<!-- chaos:begin -->', '<!-- chaos:end -->'), '<!-- chaos:begin -->\n## Fault campaign\nran\n<!-- chaos:end -->');
-assert.equal(extractSection(composeResults(withChaos, '# h', 't'), '<!-- chaos:begin -->', '<!-- chaos:end -->')?.includes('ran'), true);
+assert.equal(extractSection(composeResults(withChaos, ['# h', WIRE_PART, CHAOS_PART, 't']), '<!-- chaos:begin -->', '<!-- chaos:end -->')?.includes('ran'), true);
 assert.equal(extractSection(withChaos), wire);
+assert.ok(composeResults('', [{ keep: 'analysis', placeholder: 'none yet' }]).includes('<!-- analysis:begin -->\nnone yet\n<!-- analysis:end -->'));
 
 assert.deepEqual(linearTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
 assert.deepEqual(logTicks(1, 1000), [1, 10, 100, 1000]);
