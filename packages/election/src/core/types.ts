@@ -57,7 +57,10 @@ export interface ElectionOptions {
   maxNotificationIntervalMs?: number;
   /** How long to wait for a better vote after a quorum agrees (default 200 ms). */
   finalizeWaitMs?: number;
-  /** Decide without finalizeWait when every connected voter agrees (default true). */
+  /**
+   * Decide without finalizeWait once every voter heard this round agrees and every silent one is
+   * known to be gone (README "Fast decision"; default true). false: ZooKeeper's timing exactly.
+   */
   fastDecision?: boolean;
   /** Committed config text sent in every notification; default utf8(verifier.toString()). */
   configBytes?: Uint8Array;
