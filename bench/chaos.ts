@@ -30,6 +30,7 @@ const { values: argv } = parseArgs({
     'no-zk': { type: 'boolean', default: false },
     systems: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
   },
 });
 const SHORT = argv.short === true;
@@ -137,7 +138,7 @@ async function runCampaign(kind: Kind, schedule: readonly FaultStep[]): Promise<
     }
     if (checker) await sleep(300); // let the last events arrive
   } catch (e) {
-    result.error = (e as Error).message.slice(0, 500);
+    result.error = `${(e as Error).message.slice(0, 400)} (logs kept in ${c.dir})`;
   } finally {
     checker?.close();
     if (checker) {
@@ -147,7 +148,7 @@ async function runCampaign(kind: Kind, schedule: readonly FaultStep[]): Promise<
       result.epochs = checker.ledger.established().size;
     }
     result.rewrittenHandshakes = net.rewrittenHandshakes();
-    await c.stop();
+    await c.stop({ keepDir: result.error !== null });
     await net.close();
   }
   result.wallSeconds = Math.round((performance.now() - began) / 1000);
@@ -156,7 +157,18 @@ async function runCampaign(kind: Kind, schedule: readonly FaultStep[]): Promise<
 
 const LABEL: Record<Kind, string> = { zkvote: 'zkvote (fast decision)', zookeeper: 'ZooKeeper 3.8.0' };
 
-function section(campaigns: readonly Campaign[], schedule: readonly FaultStep[]): string {
+interface Meta {
+  seed: number;
+  size: number;
+  boundMs: number;
+  capMs: number;
+  short: boolean;
+  date: string;
+  loadAvg: number;
+}
+
+function section(campaigns: readonly Campaign[], schedule: readonly FaultStep[], meta: Meta): string {
+  const { seed: SEED, size: SIZE, boundMs: BOUND_MS, capMs: CAP_MS, short: SHORT } = meta;
   const counts = new Map<FaultKind, number>();
   for (const s of schedule) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
   const rows: string[][] = [];
@@ -180,9 +192,17 @@ function section(campaigns: readonly Campaign[], schedule: readonly FaultStep[])
     const row = [kind, String(counts.get(kind))];
     for (const c of campaigns) {
       const st = c.steps.filter((s) => s.step.kind === kind);
-      const d = summarize(st.map((s) => s.duringMs).filter((x): x is number => x !== null));
+      if (st.length === 0) {
+        row.push('not reached', 'not reached');
+        continue;
+      }
+      const affected = st.filter((s) => s.leaderAffected);
+      const d = summarize(affected.map((s) => s.duringMs).filter((x): x is number => x !== null));
+      const overHold = affected.filter((s) => s.duringMs === null).length;
       const v = summarize(st.map((s) => s.convergeMs).filter((x): x is number => x !== null));
-      row.push(st.some((s) => s.leaderAffected) ? fmtSummary(d) : 'leader kept', fmtSummary(v));
+      const notConverged = st.filter((s) => s.convergeMs === null).length;
+      const leaderless = affected.length === 0 ? 'leader kept' : `${d ? fmtSummary(d) : ''}${d && overHold ? '; ' : ''}${overHold ? `${overHold}x > hold` : ''}`;
+      row.push(leaderless, `${v ? fmtSummary(v) : ''}${v && notConverged ? '; ' : ''}${notConverged ? `${notConverged}x none` : ''}`);
     }
     perKind.push(row);
   }
@@ -192,7 +212,7 @@ function section(campaigns: readonly Campaign[], schedule: readonly FaultStep[])
   return [
     '## Fault campaign (`pnpm chaos`)',
     '',
-    `${SIZE} servers, seed ${SEED}, ${schedule.length} faults (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}), each held ${Math.min(...schedule.map((s) => s.holdMs))}-${Math.max(...schedule.map((s) => s.holdMs))} ms, then healed; the next fault starts ${GAP_MS} ms after convergence. Run on ${new Date().toISOString()} (${SHORT ? '--short' : 'long run'}; load average ${os.loadavg()[0]?.toFixed(1)}). Replay: \`pnpm chaos -- --seed ${SEED} --steps ${schedule.length}\`.`,
+    `${SIZE} servers, seed ${SEED}, ${schedule.length} faults (${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}), each held ${Math.min(...schedule.map((s) => s.holdMs))}-${Math.max(...schedule.map((s) => s.holdMs))} ms, then healed; the next fault starts ${GAP_MS} ms after convergence. Run on ${meta.date} (${SHORT ? '--short' : 'long run'}; 1-minute load average ${meta.loadAvg.toFixed(1)} at the start). Replay: \`pnpm chaos -- --seed ${SEED} --steps ${schedule.length}\`.`,
     '',
     mdTable(['system', 'faults', 'leader-affecting faults with a new leader within the hold', 'leaderless during the fault, ms (median / max)', 'converged after heal', 'heal -> all agree, ms (median / max)', 'violations', 'wall'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
     '',
@@ -212,6 +232,17 @@ function section(campaigns: readonly Campaign[], schedule: readonly FaultStep[])
 
 async function main(): Promise<void> {
   installCleanup();
+  const file = path.join(REPO, 'bench/RESULTS.md');
+  const jsonFile = path.join(REPO, 'bench/chaos.json');
+  if (argv.render === true) {
+    // Re-render the section from the last run's records (no processes).
+    const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as { meta: Meta; schedule: FaultStep[]; campaigns: Campaign[] };
+    const prev = existsSync(file) ? readFileSync(file, 'utf8') : '# zkvote benchmark results\n';
+    writeFileSync(file, replaceSection(prev, 'chaos', section(saved.campaigns, saved.schedule, saved.meta)));
+    log('re-rendered the chaos section of bench/RESULTS.md from bench/chaos.json');
+    process.exit(0);
+  }
+  const meta: Meta = { seed: SEED, size: SIZE, boundMs: BOUND_MS, capMs: CAP_MS, short: SHORT, date: new Date().toISOString(), loadAvg: os.loadavg()[0] ?? 0 };
   const schedule = makeSchedule(SEED, STEPS);
   const zk = await zookeeperAvailable();
   const wanted = (argv.systems ?? 'zkvote,zookeeper').split(',').map((s) => s.trim());
@@ -225,12 +256,11 @@ async function main(): Promise<void> {
     log(`${kind}: ${schedule.length} faults, seed ${SEED}`);
     campaigns.push(await runCampaign(kind, schedule));
   }
-  const text = section(campaigns, schedule);
+  const text = section(campaigns, schedule, meta);
   if (argv['no-write'] !== true) {
-    const file = path.join(REPO, 'bench/RESULTS.md');
     const prev = existsSync(file) ? readFileSync(file, 'utf8') : '# zkvote benchmark results\n';
     writeFileSync(file, replaceSection(prev, 'chaos', text));
-    writeFileSync(path.join(REPO, 'bench/chaos.json'), `${JSON.stringify({ seed: SEED, size: SIZE, boundMs: BOUND_MS, schedule, campaigns }, null, 1)}\n`);
+    writeFileSync(jsonFile, `${JSON.stringify({ meta, schedule, campaigns }, null, 1)}\n`);
     log('wrote the chaos section of bench/RESULTS.md and bench/chaos.json');
   } else process.stdout.write(`${text}\n`);
   const zv = campaigns.find((c) => c.kind === 'zkvote');

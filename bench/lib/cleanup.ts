@@ -47,3 +47,8 @@ export function trackCloser(close: () => void): () => void {
   closers.add(close);
   return () => closers.delete(close);
 }
+
+/** Forget a tracked dir without removing it (kept for a post-mortem). */
+export function untrackDir(dir: string): void {
+  dirs.delete(dir);
+}

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, ManagedProcess, tempDir, zookeeperAvailable, zooCfgText, type ServerEntry } from '../../packages/testkit/dist/index.js';
-import { trackCloser, trackDir } from './cleanup.js';
+import { trackCloser, trackDir, untrackDir } from './cleanup.js';
 import { AdminClient, agreedLeader, DOWN, type Observation } from './probe.js';
 
 export type Kind = 'zookeeper' | 'zkvote';
@@ -73,6 +73,7 @@ export class Cluster {
     private readonly command: string,
     private readonly argsFor: (sid: number) => string[],
     private readonly removeDir: () => void,
+    private readonly keepDir: () => void,
     private readonly untrack: () => void,
     probeTimeoutMs: number,
   ) {
@@ -85,6 +86,7 @@ export class Cluster {
     const nodes = new Map(ports.map((p) => [p.sid, p]));
     const temp = await tempDir(`zkvote-bench-${opts.kind}-`);
     const removeDir = trackDir(temp.path);
+    const keepDir = (): void => untrackDir(temp.path);
     let command: string;
     let argsFor: (sid: number) => string[];
     const extra: Record<string, string> = { ...(opts.extraConfig ?? {}) };
@@ -127,7 +129,7 @@ export class Cluster {
     const label = opts.kind === 'zookeeper' ? 'ZooKeeper 3.8' : opts.fastDecision === false ? 'zkvote strict' : 'zkvote fast';
     let cluster: Cluster | null = null;
     const untrack = trackCloser(() => cluster?.killAllNow());
-    cluster = new Cluster(opts.kind, temp.path, nodes, label, command, argsFor, removeDir, untrack, opts.probeTimeoutMs ?? (opts.kind === 'zookeeper' ? 1000 : 250));
+    cluster = new Cluster(opts.kind, temp.path, nodes, label, command, argsFor, removeDir, keepDir, untrack, opts.probeTimeoutMs ?? (opts.kind === 'zookeeper' ? 1000 : 250));
     return cluster;
   }
 
@@ -242,7 +244,8 @@ export class Cluster {
     for (const p of this.#procs.values()) if (p?.running) p.kill('SIGKILL');
   }
 
-  async stop(): Promise<void> {
+  /** Kills every process and removes the temp dir (kept with `keepDir`, e.g. to read the logs of a failure). */
+  async stop(opts: { keepDir?: boolean } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const p of this.#procs.values()) {
@@ -253,7 +256,8 @@ export class Cluster {
     await Promise.all([...this.#procs.values()].map((p) => p?.waitForExit(10_000).catch(() => undefined)));
     for (const c of this.#clients.values()) c.close();
     this.untrack();
-    this.removeDir();
+    if (opts.keepDir) this.keepDir();
+    else this.removeDir();
   }
 }
 
