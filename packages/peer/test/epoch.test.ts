@@ -180,6 +180,19 @@ describe('epoch establishment', () => {
     expect((await lost)[0]).toMatch(/not established within initLimit \(10 ticks\)/);
   });
 
+  it('a follower whose leader refuses the quorum connection leaves at once, not after initLimit', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs());
+    // The leader process is gone: nothing listens on its quorum port any more.
+    await h.listener.close();
+    const f1 = h.follower(1n, new MemoryEpochs());
+    const lost = once<[string]>(f1, 'lost');
+    const startedAt = h.clock.now();
+    f1.start();
+    expect((await lost)[0]).toMatch(/refused the quorum connection/);
+    expect(h.clock.now()).toBe(startedAt);
+  });
+
   it('a follower refuses a leader whose epoch is below its acceptedEpoch', async () => {
     h = new EpochHarness();
     await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });

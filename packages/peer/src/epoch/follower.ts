@@ -10,6 +10,8 @@ import type { EpochContext } from './context.js';
 import { RejectReason, type LearnerRole, type QuorumMessage } from './messages.js';
 
 const RETRY_CAP_MS = 200;
+/** How a refused TCP connect reaches the channel's close reason. */
+const REFUSED = 'socket error: ECONNREFUSED';
 
 export type FollowerPhase = 'connecting' | 'handshake' | 'acked' | 'established' | 'stopped';
 
@@ -44,6 +46,8 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
   private retryTimer: TimerHandle | undefined;
   private silenceTimer: TimerHandle | undefined;
   private attempt = 0;
+  /** Consecutive refused connects; a full round of them over every endpoint means no leader process. */
+  private refusedInRow = 0;
   private established: bigint | null = null;
   /** The epoch ESTABLISHED named, set before it is persisted so heartbeats are answered meanwhile. */
   private confirmedEpoch: bigint | null = null;
@@ -112,6 +116,7 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
     const channel = new QuorumChannel(socket);
     this.channel = channel;
     socket.once('connect', () => {
+      this.refusedInRow = 0;
       if (this.channel !== channel) return;
       this.phase = 'handshake';
       channel.send({
@@ -126,6 +131,13 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
     channel.on('close', (reason) => {
       if (this.channel !== channel || this.phase === 'stopped') return;
       this.channel = null;
+      if (this.phase === 'connecting' && reason === REFUSED && ++this.refusedInRow >= endpoints.length) {
+        // A zkvote peer binds its quorum port before it can cast a vote and keeps it for life, so
+        // refusal on every endpoint means the leader process is gone: waiting out initLimit (with
+        // the rest of the ensemble already electing without us) only delays the next election.
+        this.fail(`leader ${this.options.leader} refused the quorum connection (not running)`);
+        return;
+      }
       if (this.phase === 'connecting' || this.phase === 'handshake') this.retry(reason);
       else this.fail(`connection to leader dropped (${reason})`);
     });
