@@ -10,6 +10,8 @@ import type { EpochContext } from './context.js';
 import { RejectReason, type LearnerRole, type QuorumMessage } from './messages.js';
 
 const RETRY_CAP_MS = 200;
+/** First retry delay; doubles per attempt up to the cap (a leader usually decides within ms). */
+const RETRY_FIRST_MS = 5;
 /** How a refused TCP connect reaches the channel's close reason. */
 const REFUSED = 'socket error: ECONNREFUSED';
 
@@ -144,15 +146,16 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
   }
 
   /**
-   * Before any epoch was exchanged the leader may simply not have decided yet: try again soon
-   * (a tick, at most 200 ms, so establishment does not wait a whole 2 s tick for a slow decider).
+   * Before any epoch was exchanged the leader may simply not have decided yet: try again soon,
+   * 5 ms after the first attempt and doubling up to a tick or 200 ms, so a follower that decided
+   * a few ms before its leader is not held back a whole tick.
    */
   private retry(reason: string): void {
     this.ctx.logger.debug('leader quorum port not ready, retrying', { leader: this.options.leader.toString(), reason });
     this.phase = 'connecting';
     this.retryTimer = this.ctx.clock.setTimeout(() => {
       if (this.phase === 'connecting') this.connect();
-    }, Math.min(this.ctx.tickTime, RETRY_CAP_MS));
+    }, Math.min(this.ctx.tickTime, RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** Math.min(this.attempt - 1, 16)));
   }
 
   private async onMessage(channel: QuorumChannel, msg: QuorumMessage): Promise<void> {
