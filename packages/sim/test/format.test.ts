@@ -43,10 +43,12 @@ describe('formatJson', () => {
     expect(formatJson(run(classic))).toBe(a);
     const doc = JSON.parse(a) as Record<string, unknown>;
     expect(Object.keys(doc)).toEqual(['seed', 'until', 'endedAt', 'servers', 'decisions', 'messages', 'epochs', 'faults', 'peers', 'liveness', 'violations', 'stats']);
+    // Fast decision waits for 3 (it never connected, so it is not known to be gone): 3 decides
+    // first, on hearing 1 and 5; 1 and 5 decide at once when 3's agreeing vote arrives.
     expect(doc.decisions).toEqual([
-      expect.objectContaining({ sid: 1, state: 'FOLLOWING', leader: 5, round: 1 }),
-      expect.objectContaining({ sid: 5, state: 'LEADING', leader: 5, round: 1 }),
-      expect.objectContaining({ sid: 3, state: 'FOLLOWING', leader: 5, round: 1 }),
+      expect.objectContaining({ sid: 3, state: 'FOLLOWING', leader: 5, round: 1, at: 52, fast: true }),
+      expect.objectContaining({ sid: 1, state: 'FOLLOWING', leader: 5, round: 1, at: 53, fast: true }),
+      expect.objectContaining({ sid: 5, state: 'LEADING', leader: 5, round: 1, at: 53, fast: true }),
     ]);
     const m = (doc.messages as Record<string, unknown>[])[0];
     expect(Object.keys(m ?? {})).toEqual(['id', 'at', 'from', 'to', 'state', 'vote', 'bytes', 'fate', 'deliveredAt', 'delivered', 'dropped', 'duplicated', 'resend', 'delayedMs']);
@@ -69,8 +71,9 @@ describe('formatText', () => {
     expect(text).toMatch(/^seed 1 \| servers S1 S3 S5 \| fastDecision on \| ran to \d+ ms\n/);
     expect(text).toContain('  0 ms  -- start S1');
     expect(text).toContain('  0 ms  S1 -> S5  LOOKING   (1, 0x0, e0) r1  delivered at 2 ms');
-    expect(text).toContain('  3 ms  ** S5 decided LEADING S5 in round 1 (fast decision, 0x0, e0)');
-    expect(text).toContain('  3 ms  ** S5 established epoch 1 with S1,S5');
+    expect(text).toContain(' 50 ms  -- start S3');
+    expect(text).toContain(' 53 ms  ** S5 decided LEADING S5 in round 1 (fast decision, 0x0, e0)');
+    expect(text).toContain(' 53 ms  ** S5 established epoch 1 with S1,S3,S5');
     expect(text).toContain('500 ms  -- crash S5');
     expect(text).toMatch(/S3 decided LEADING S3 in round 2/);
     expect(text).toContain('Invariants: all hold');
