@@ -11,7 +11,6 @@ import { FourLetterStats, startFourLetterServer, type FourLetterContext } from '
 import { formatHostPort, SERVER_VERSION, type HostPortView, type ServerInfo } from './info.js';
 import { assertPortFree, closeServer, listen, trackConnections } from './listen.js';
 import { createLogger, logPeerChanges, packageLogger, type PackageLogger, type PinoLogger } from './logging.js';
-import { createMetrics, createMetricsServer } from './metrics.js';
 import { PeerMonitor, type MonitorClock } from './monitor.js';
 import type { PeerSource } from './status.js';
 
@@ -73,6 +72,10 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
     if (address !== null && address.port !== 0) await assertPortFree(net, address.host, address.port, what);
   }
 
+  // prom-client (and its default collectors) costs ~13 MiB and ~90 ms to load: only when metrics
+  // are configured, and before the peer starts so no election event can be missed meanwhile.
+  const metricsModule = config.metricsAddress === null ? null : await import('./metrics.js');
+
   const logger = createLogger(options.stdout ?? process.stdout, config.logLevel, config.myid);
   for (const w of config.warnings) logger.warn({ event: 'config' }, w);
 
@@ -87,7 +90,7 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
   const monitor = new PeerMonitor(peer, options.clock);
   const detachLogs = logPeerChanges(logger, monitor);
   const ctx: FourLetterContext = { info: serverInfo(config), monitor, stats: new FourLetterStats() };
-  const metrics = config.metricsAddress === null ? null : createMetrics(ctx);
+  const metrics = metricsModule === null ? null : metricsModule.createMetrics(ctx);
   const listeners: net.Server[] = [];
   const addresses: BoundAddresses = {
     election: config.electionAddress,
@@ -123,8 +126,8 @@ export async function startServer(config: ServerConfig, options: StartOptions): 
       const port = await listen(s, config.adminAddress.host, config.adminAddress.port, 'admin (admin.serverPort)');
       addresses.admin = { host: config.adminAddress.host, port };
     }
-    if (metrics !== null && config.metricsAddress !== null) {
-      const s = trackConnections(createMetricsServer(metrics));
+    if (metricsModule !== null && metrics !== null && config.metricsAddress !== null) {
+      const s = trackConnections(metricsModule.createMetricsServer(metrics));
       listeners.push(s);
       const port = await listen(s, config.metricsAddress.host, config.metricsAddress.port, 'metrics');
       addresses.metrics = { host: config.metricsAddress.host, port };
