@@ -13,7 +13,7 @@ import {
   type ZooCfg,
 } from '@zkvote/quorum';
 import { ServerError } from './errors.js';
-import { LOG_LEVELS } from './logging.js';
+import { LOG_LEVELS } from './levels.js';
 import type { HostPortView } from './info.js';
 import { peerOptions } from './peer-options.js';
 import type { PeerOptions } from '@zkvote/peer';

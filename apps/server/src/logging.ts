@@ -9,7 +9,7 @@ import type { PeerStatus, VoteView } from './status.js';
 
 export type { PinoLogger };
 
-export const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export { LOG_LEVELS } from './levels.js';
 
 export function createLogger(stream: DestinationStream, level: string, sid: bigint): PinoLogger {
   return pino(

@@ -7,8 +7,7 @@ import { loadServerConfig } from './config.js';
 import { ServerError } from './errors.js';
 import { helpText } from './help.js';
 import { SERVER_VERSION } from './info.js';
-import { startZkvotePeer } from './peer-source.js';
-import { startServer, type PeerFactory, type RunningServer } from './server.js';
+import type { PeerFactory, RunningServer } from './server.js';
 
 export interface RunIo {
   env?: NodeJS.ProcessEnv;
@@ -55,7 +54,11 @@ export async function runServer(argv: readonly string[], io: RunIo = {}): Promis
   let server: RunningServer;
   try {
     const config = loadServerConfig(parsed.positionals[0] as string, { env: io.env ?? process.env });
-    server = await startServer(config, { peerFactory: io.peerFactory ?? startZkvotePeer, stdout });
+    // The server, pino and @zkvote/peer are loaded only now: --help, --version and usage errors
+    // answer without them.
+    const { startServer } = await import('./server.js');
+    const peerFactory = io.peerFactory ?? (await import('./peer-source.js')).startZkvotePeer;
+    server = await startServer(config, { peerFactory, stdout });
   } catch (e) {
     stop.cancel();
     if (ServerError.isInstance(e)) return fail(e.message);
