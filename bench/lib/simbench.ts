@@ -22,6 +22,7 @@ export interface SimRow {
 
 export const SIM_LATENCY_MS = 1;
 export const SIM_DETECTION_MS = 20;
+export const SIM_JITTER_MS = Number(process.env.ZKVOTE_SIM_JITTER ?? 1);
 
 /** One scenario: all N start at 0; the leader (sid N, equal zxids) crashes at `crashAt`. */
 export function simulateScale(n: number, fastDecision: boolean, seed = 1): SimRow {
@@ -33,7 +34,7 @@ export function simulateScale(n: number, fastDecision: boolean, seed = 1): SimRo
       { at: 0, start: servers.map((s) => s.sid) },
       { at: crashAt, crash: [n] },
     ],
-    options: { fastDecision, latencyMs: SIM_LATENCY_MS, detectionDelayMs: SIM_DETECTION_MS, seed },
+    options: { fastDecision, latencyMs: SIM_LATENCY_MS, jitterMs: SIM_JITTER_MS, detectionDelayMs: SIM_DETECTION_MS, seed },
   });
   const t = performance.now();
   const r = simulate(scenario, { seed });

@@ -28,6 +28,8 @@ export interface RepRecord {
   coldBytes: number | null;
   failoverBytes: number | null;
   error: string | null;
+  /** Set when this repetition is the retry of a failed one: the first attempt's error. */
+  retriedAfter?: string;
 }
 
 export interface BenchRun {
