@@ -21,6 +21,8 @@ import { makeSchedule, resolveStep, type FaultKind, type FaultStep } from './lib
 import { fmtMs, summarize, fmtSummary } from './lib/stats.js';
 
 const { values: argv } = parseArgs({
+  // `pnpm bench -- --quick` passes the `--` through; drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     short: { type: 'boolean', default: false },
     steps: { type: 'string' },

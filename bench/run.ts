@@ -18,6 +18,8 @@ import { simulateScale, type SimRow } from './lib/simbench.js';
 import type { BenchRun, RepRecord, SystemId } from './lib/types.js';
 
 const { values: argv } = parseArgs({
+  // `pnpm bench -- --quick` passes the `--` through; drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },

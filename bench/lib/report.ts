@@ -221,9 +221,9 @@ function writePlots(run: BenchRun, dir: string): string[] {
     files.push(name);
   };
   const fo = series(run, M.failover, label);
-  if (fo.length) put('failover.svg', renderPlot({ title: 'Failover: kill -9 of the leader to all survivors agreeing', xLabel: 'ensemble size N', yLabel: 'ms (median, min-max), log scale', series: fo, logY: true }));
+  if (fo.length) put('failover.svg', renderPlot({ title: 'Failover: kill -9 of the leader to all survivors agreeing', xLabel: 'ensemble size N (log scale)', yLabel: 'ms (median, min-max), log scale', series: fo, logY: true, logX: true }));
   const cold = series(run, M.cold, label);
-  if (cold.length) put('coldstart.svg', renderPlot({ title: 'Cold start: launch of N processes to all agreeing', xLabel: 'ensemble size N', yLabel: 'ms (median, min-max), log scale', series: cold, logY: true }));
+  if (cold.length) put('coldstart.svg', renderPlot({ title: 'Cold start: launch of N processes to all agreeing', xLabel: 'ensemble size N (log scale)', yLabel: 'ms (median, min-max), log scale', series: cold, logY: true, logX: true }));
   const rss = SYSTEMS.filter((s) => s !== 'strict').map((sys) => ({
     name: sys === 'zk' ? 'ZooKeeper 3.8' : 'zkvote',
     color: sys === 'zk' ? '#d62728' : '#1f77b4',
@@ -232,7 +232,7 @@ function writePlots(run: BenchRun, dir: string): string[] {
       .filter((p) => p.s !== null)
       .map(({ n, s }) => ({ x: n, y: (s as Summary).median / 1048576, lo: (s as Summary).min / 1048576, hi: (s as Summary).max / 1048576 })),
   })).filter((s) => s.points.length > 0);
-  if (rss.length) put('memory.svg', renderPlot({ title: 'Resident memory per server process', xLabel: 'ensemble size N', yLabel: 'MiB (median, min-max)', series: rss }));
+  if (rss.length) put('memory.svg', renderPlot({ title: 'Resident memory per server process', xLabel: 'ensemble size N (log scale)', yLabel: 'MiB (median, min-max)', series: rss, logX: true }));
   if (run.sim.length) {
     const simSeries: PlotSeries[] = [true, false].map((fast) => ({
       name: fast ? 'sim fast' : 'sim strict',
