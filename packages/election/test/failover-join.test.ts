@@ -42,9 +42,9 @@ describe('leader crash', () => {
     `);
   });
 
-  it('a survivor that is still following answers, then looks in the later round', () => {
+  it('a survivor that is still following answers, then looks in the later round (fast off: a worse same-round vote gets no answer)', () => {
     const net = runScript(`
-      ${elected3()}
+      ${elected3('option fast=off')}
       crash 3
       look 2
       deliver 2->1                # 1 has not noticed yet: it answers FOLLOWING 3 of round 1
@@ -53,10 +53,33 @@ describe('leader crash', () => {
       deliver all
       expect 2 LOOKING            # 2's vote was answered, not counted: 1 never saw it
       run 400                     # 2's notification timeout re-sends it (the captured failover-3 shows the same)
-      expect 2 LEADING round=2 at=600 # 1's re-send at 400 restarted 2's poll
+      expect 2 LOOKING            # t=600: 1's re-send at 400 restarted 2's poll, which re-sent at 600
+      run 200
+      expect 2 LEADING round=2 slow at=800 # … then finalizeWait
       expect 1 FOLLOWING 2 round=2
     `);
     expect(net.core(2n).snapshot().outofelection.get(1n)?.leader).toBe(3n);
+    expect(net.node(2n).events.some((e) => e.kind === 'replied' && e.reason === 'worse-vote')).toBe(false);
+  });
+
+  it('fast on: the same failover converges at once, because 2 answers the worse same-round vote of 1', () => {
+    const net = runScript(elected3());
+    const [before1, before2] = [net.node(1n).events.length, net.node(2n).events.length];
+    runScript(`
+      crash 3
+      look 2
+      deliver 2->1                # 1 has not noticed yet: it answers FOLLOWING 3 of round 1
+      expect sent 1->2 FOLLOWING leader=3 round=1 epoch=1
+      look 1                      # 1 enters round 2 voting for itself, worse than 2's proposal
+      deliver all
+      expect sent 2->1 LOOKING leader=2 round=2 epoch=1
+      expect 2 LEADING round=2 fast at=200 # the instant both survivors look (strict: 800)
+      expect 1 FOLLOWING 2 round=2 fast at=200
+    `, net);
+    const replies = net.node(2n).events.slice(before2).flatMap((e) => (e.kind === 'replied' ? [`${e.reason} ${e.to}`] : []));
+    expect(replies).toEqual(['worse-vote 1']);
+    const adopted = net.node(1n).events.slice(before1).find((e) => e.kind === 'proposal' && e.reason === 'better-vote');
+    expect(adopted).toMatchObject({ from: 2n, vote: { leader: 2n, electionEpoch: 2n } });
   });
 
   it('a lone survivor of three never decides', () => {

@@ -267,6 +267,7 @@ export class FastLeaderElection {
           this.#decideProposal(t, true, out);
           return;
         }
+        this.#answerWorseVote(sid, n, out);
         this.#setTimer('finalize', this.#finalizeWait, out);
         return;
       }
@@ -311,6 +312,8 @@ export class FastLeaderElection {
     } else if (this.#better(n, this.#proposal())) {
       this.#propose(n, 'better-vote', sid, out);
       this.#sendNotifications(out);
+    } else {
+      this.#answerWorseVote(sid, n, out);
     }
     this.#recvset.set(sid, makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch));
 
@@ -369,6 +372,23 @@ export class FastLeaderElection {
       }
     }
     return true;
+  }
+
+  /**
+   * Fast mode only: a voter in our round is LOOKING with a vote strictly worse than our proposal.
+   * ZooKeeper stays silent (the sender hears us on our next timeout), but our earlier broadcast
+   * most likely reached it while it was still FOLLOWING/LEADING, which answers and drops it, and
+   * its own resends keep re-arming our timeout. We send it our proposal: the very message our
+   * next resend would carry, just sooner. It cannot ping-pong: each answer needs the receiver's
+   * proposal to be strictly better than the vote it answers, and proposals only ever improve.
+   */
+  #answerWorseVote(sid: bigint, n: ElectionNotification, out: Action[]): void {
+    if (!this.fastDecision || sid === this.myid || n.state !== ServerState.LOOKING) return;
+    if (n.electionEpoch !== this.#logicalclock || n.zxid === -1n || !this.#voters.has(n.leader)) return;
+    const p = this.#proposal();
+    if (!this.#better(p, n)) return;
+    this.#send(sid, ServerState.LOOKING, p.leader, p.zxid, this.#logicalclock, p.peerEpoch, out);
+    this.#emit({ kind: 'replied', to: sid, reason: 'worse-vote' }, out);
   }
 
   /** During finalizeWait: keep a same-round LOOKING vote that equals our proposal. */

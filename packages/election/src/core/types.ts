@@ -59,7 +59,8 @@ export interface ElectionOptions {
   finalizeWaitMs?: number;
   /**
    * Decide without finalizeWait once every voter heard this round agrees and every silent one is
-   * known to be gone (README "Fast decision"; default true). false: ZooKeeper's timing exactly.
+   * known to be gone, and answer a same-round voter whose vote is worse than ours at once
+   * (README "Fast decision"; default true). false: ZooKeeper's timing and messages exactly.
    */
   fastDecision?: boolean;
   /** Committed config text sent in every notification; default utf8(verifier.toString()). */
@@ -121,13 +122,19 @@ export type IgnoreReason =
   | 'stale-round' // LOOKING notification of a lower round
   | 'not-looking'; // I am not LOOKING and the sender is not LOOKING either
 
+export type ReplyReason =
+  | 'non-voter' // a non-voter asked: our decided vote, round and state
+  | 'stale-round' // a LOOKING voter of a lower round: our proposal in our round
+  | 'not-looking' // we decided; a LOOKING voter asked: our decided vote
+  | 'worse-vote'; // fast mode: a same-round LOOKING voter holds a vote worse than our proposal
+
 export type ProposalReason = 'initial' | 'higher-round' | 'better-vote';
 
 export type ElectionEvent =
   | { kind: 'proposal'; reason: ProposalReason; vote: Vote; from?: bigint }
   | { kind: 'round'; from: bigint; to: bigint }
   | { kind: 'received'; sid: bigint; notification: ElectionNotification }
-  | { kind: 'replied'; to: bigint; reason: 'non-voter' | 'stale-round' | 'not-looking' }
+  | { kind: 'replied'; to: bigint; reason: ReplyReason }
   | { kind: 'ignored'; sid: bigint; reason: IgnoreReason }
   | { kind: 'quorum'; vote: Vote; voters: readonly bigint[]; fast: boolean }
   | { kind: 'finalize-discarded'; sid: bigint; notification: ElectionNotification }
