@@ -7,7 +7,7 @@
 // election, keeps probing once a tick as its heartbeat.
 // We give up when the leader's election connection drops, it does not confirm LEADING within
 // initLimit ticks, (observers) it stays silent for syncLimit ticks, it reports following someone
-// else or LOOKING again, or a quorum of voters report a new election.
+// else or LOOKING again, or a quorum of voters report a new election (a higher round).
 
 import { buildMsg, ServerState, type Notification, type NotificationInit } from '@zkvote/wire';
 import type { QuorumCnxManager } from '@zkvote/cnxmanager';
@@ -17,6 +17,8 @@ import { hasVotingQuorum } from './epoch/context.js';
 
 export interface PassiveFollowOptions {
   readonly leader: bigint;
+  /** The round we decided in; LOOKING notifications up to it belong to that election, now over. */
+  readonly round: bigint;
   readonly myid: bigint;
   readonly verifier: QuorumVerifier;
   readonly cnx: QuorumCnxManager;
@@ -77,6 +79,10 @@ export class PassiveFollow {
       }
     }
     if (!this.o.verifier.votingMembers.has(sid)) return;
+    // A late LOOKING message of the election that elected our leader (a resend, or an answer to a
+    // vote of ours, sent before its sender decided) reports nothing new: a new election is a
+    // higher round, since every follower of a leader ends in the leader's round.
+    if (n.state === ServerState.LOOKING && n.electionEpoch <= this.o.round) return;
     const elsewhere =
       n.state === ServerState.LOOKING ||
       ((n.state === ServerState.FOLLOWING || n.state === ServerState.LEADING) && n.leader !== this.leader);

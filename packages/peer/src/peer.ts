@@ -439,6 +439,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (!this.isZkvote(leader)) {
       const watch = new PassiveFollow({
         leader,
+        round: this.driver.core.logicalclock,
         myid: this.myid,
         verifier: this.verifier,
         cnx: this.cnx,

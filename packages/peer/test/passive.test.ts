@@ -23,6 +23,7 @@ function setup(voters: bigint[], leader = 1n, heartbeat = true) {
   const ended: string[] = [];
   const watch = new PassiveFollow({
     leader,
+    round: 4n,
     myid: 9n,
     verifier,
     cnx: cnx as unknown as QuorumCnxManager,
@@ -38,8 +39,8 @@ function setup(voters: bigint[], leader = 1n, heartbeat = true) {
   return { clock, cnx, watch, ended };
 }
 
-function note(state: ServerState, leader: bigint): Notification {
-  return { state, leader, zxid: 0n, electionEpoch: 4n, peerEpoch: 1n, version: 2, config: null };
+function note(state: ServerState, leader: bigint, electionEpoch = 4n): Notification {
+  return { state, leader, zxid: 0n, electionEpoch, peerEpoch: 1n, version: 2, config: null };
 }
 
 describe('following a ZooKeeper leader on election knowledge', () => {
@@ -90,14 +91,25 @@ describe('following a ZooKeeper leader on election knowledge', () => {
   it('leaves when a quorum of voters report a new election, not before', () => {
     const { watch, ended } = setup([1n, 2n, 3n, 4n, 5n]);
     watch.notification(1n, note(ServerState.LEADING, 1n));
-    watch.notification(2n, note(ServerState.LOOKING, 2n));
+    watch.notification(2n, note(ServerState.LOOKING, 2n, 5n));
     watch.notification(3n, note(ServerState.FOLLOWING, 5n));
     watch.notification(3n, note(ServerState.FOLLOWING, 1n)); // 3 is back with our leader
-    watch.notification(4n, note(ServerState.LOOKING, 4n));
+    watch.notification(4n, note(ServerState.LOOKING, 4n, 5n));
     expect(ended).toEqual([]);
     expect(watch.reportingNewElection()).toEqual([2n, 4n]);
     watch.notification(5n, note(ServerState.LEADING, 5n));
     expect(ended).toEqual(['a quorum of voters report a new election: [2,4,5]']);
+  });
+
+  it('does not count a late LOOKING message of the round we decided in', () => {
+    const { watch, ended } = setup([1n, 2n, 3n]);
+    watch.notification(1n, note(ServerState.LEADING, 1n));
+    watch.notification(2n, note(ServerState.LOOKING, 2n, 4n)); // sent before 2 decided, arriving after us
+    watch.notification(3n, note(ServerState.LOOKING, 3n, 3n));
+    expect(watch.reportingNewElection()).toEqual([]);
+    expect(ended).toEqual([]);
+    watch.notification(2n, note(ServerState.LOOKING, 2n, 5n)); // a new election: one report
+    expect(watch.reportingNewElection()).toEqual([2n]);
   });
 
   it("leaves when the leader's election connection drops", () => {
