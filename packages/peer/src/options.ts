@@ -15,6 +15,7 @@ export interface ResolvedPeerOptions {
   initLimit: number;
   syncLimit: number;
   fastDecision: boolean;
+  reconfigEnabled: boolean;
   zkvotePeers: ReadonlySet<bigint> | null;
   multiAddress: boolean;
   lastZxid: bigint;
@@ -52,6 +53,9 @@ export function checkBasicOptions(o: PeerOptions): void {
   if (delay !== undefined && (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0)) {
     throw new PeerError('BAD_OPTIONS', `expected observerElectionDelayMs to be a non-negative integer, got ${String(delay)}`);
   }
+  if (o.reconfigEnabled !== undefined && typeof o.reconfigEnabled !== 'boolean') {
+    throw new PeerError('BAD_OPTIONS', `expected reconfigEnabled to be a boolean, got ${typeof o.reconfigEnabled}`);
+  }
   if (o.myid !== undefined && typeof o.myid !== 'bigint') {
     throw new PeerError('BAD_OPTIONS', `expected myid as a bigint, got ${typeof o.myid}`);
   }
@@ -79,6 +83,7 @@ export function resolvePeerOptions(o: PeerOptions, myid: bigint): ResolvedPeerOp
     initLimit: positiveInt('initLimit', o.initLimit, 10),
     syncLimit: positiveInt('syncLimit', o.syncLimit, 5),
     fastDecision: o.fastDecision ?? true,
+    reconfigEnabled: o.reconfigEnabled ?? false,
     zkvotePeers: o.zkvotePeers ?? null,
     multiAddress: o.multiAddress ?? false,
     lastZxid,

@@ -382,21 +382,33 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  /** A newer configuration arrived while LOOKING: ZooKeeper restarts its election with it. */
+  /**
+   * A newer, different configuration arrived while LOOKING (PROTOCOL.md 3.6); the core has
+   * stopped itself. ZooKeeper restarts its election either way, but adopts the config only with
+   * reconfigEnabled: without it, any connected peer could rewrite our membership by gossip, so we
+   * keep ours (and, as ZooKeeper, restart again on each such notification).
+   */
   private onNewConfig(verifier: QuorumVerifier): void {
     if (this.closing !== null) return;
-    if (!verifier.members.has(this.myid)) {
-      this.logger.error('ignoring a configuration without our sid', { version: verifier.version.toString(16) });
-      return;
-    }
-    this.logger.warn('configuration changed, restarting the election', { version: verifier.version.toString(16) });
+    const version = verifier.version.toString(16);
     this.driver.close();
-    this.verifier = verifier;
-    this.configText = verifier.toString();
-    this.cnx.setPeers(this.electionPeers(verifier));
-    this.cnx.setVoters(new Set(verifier.votingMembers.keys()));
+    if (!this.o.reconfigEnabled) {
+      this.logger.warn('newer configuration heard, reconfig disabled: restarting the election with ours', {
+        version,
+        ours: this.verifier.version.toString(16),
+      });
+    } else if (!verifier.members.has(this.myid)) {
+      this.logger.error('ignoring a configuration without our sid, restarting the election with ours', { version });
+    } else {
+      this.logger.warn('configuration changed, restarting the election', { version });
+      this.verifier = verifier;
+      this.configText = verifier.toString();
+      this.cnx.setPeers(this.electionPeers(verifier));
+      this.cnx.setVoters(new Set(verifier.votingMembers.keys()));
+    }
+    // A fresh election object: round 1 again, as ZooKeeper's new FastLeaderElection.
     this.driver = this.makeDriver();
-    this.lookForLeader('configuration changed');
+    this.lookForLeader(this.verifier === verifier ? 'configuration changed' : `newer configuration ${version} not adopted`);
   }
 
   // ---- after the election ---------------------------------------------------------------

@@ -33,6 +33,11 @@ export interface PeerOptions {
   syncLimit?: number;
   /** Decide without finalizeWait when every connected voter agrees; default true. */
   fastDecision?: boolean;
+  /**
+   * zoo.cfg `reconfigEnabled`; default false. A newer, different config heard while LOOKING
+   * always restarts the election (PROTOCOL.md 3.6); only with reconfig on is it adopted.
+   */
+  reconfigEnabled?: boolean;
   /** Sids that run zkvote (zoo.cfg `zkvote.peers`); absent means every server does. */
   zkvotePeers?: ReadonlySet<bigint>;
   /** ZooKeeper's multiAddress.enabled: v2 handshake, several addresses per server. */
