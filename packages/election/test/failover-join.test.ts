@@ -14,8 +14,8 @@ const elected3 = (header = ''): string => `
 
 describe('leader crash', () => {
   for (const fast of ['on', 'off']) {
-    it(`survivors look again in round 2 and elect 2 (fast ${fast})`, () => {
-      runScript(`
+    it(`survivors look again in round 2 and elect 2 (fast ${fast}); their crossed votes get no extra answer`, () => {
+      const net = runScript(`
         ${elected3(`option fast=${fast}`)}
         crash 3
         look 1,2
@@ -24,6 +24,8 @@ describe('leader crash', () => {
         ${fast === 'on' ? 'expect 2 LEADING round=2 fast' : 'run 200; expect 2 LEADING round=2 slow'}
         expect 1 FOLLOWING 2 round=2
       `);
+      const answered = [1n, 2n].flatMap((sid) => net.node(sid).events.filter((e) => e.kind === 'replied' && e.reason === 'worse-vote'));
+      expect(answered).toEqual([]);
     });
   }
 
@@ -62,7 +64,7 @@ describe('leader crash', () => {
     expect(net.node(2n).events.some((e) => e.kind === 'replied' && e.reason === 'worse-vote')).toBe(false);
   });
 
-  it('fast on: the same failover converges at once, because 2 answers the worse same-round vote of 1', () => {
+  it('fast on: the same failover converges at once: 1 answered FOLLOWING, so 2 answers its worse same-round vote', () => {
     const net = runScript(elected3());
     const [before1, before2] = [net.node(1n).events.length, net.node(2n).events.length];
     runScript(`
@@ -71,7 +73,7 @@ describe('leader crash', () => {
       deliver 2->1                # 1 has not noticed yet: it answers FOLLOWING 3 of round 1
       expect sent 1->2 FOLLOWING leader=3 round=1 epoch=1
       look 1                      # 1 enters round 2 voting for itself, worse than 2's proposal
-      deliver all
+      deliver all                 # 2 reads the FOLLOWING answer (1 missed its vote), then 1's worse vote
       expect sent 2->1 LOOKING leader=2 round=2 epoch=1
       expect 2 LEADING round=2 fast at=200 # the instant both survivors look (strict: 800)
       expect 1 FOLLOWING 2 round=2 fast at=200

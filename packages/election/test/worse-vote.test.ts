@@ -1,6 +1,9 @@
-// Fast mode answers a same-round LOOKING voter whose vote is strictly worse than our proposal
-// (README "Fast decision"); strict mode keeps ZooKeeper's silence (PROTOCOL.md 4.6(d)3).
-// The answer is one extra message, never a different decision rule, and it cannot ping-pong.
+// Fast mode answers a same-round LOOKING voter whose vote is strictly worse than our proposal, but
+// only when that voter showed it did not take our latest broadcast: since we last sent it, it
+// answered FOLLOWING/LEADING or LOOKING in an older round (README "Fast decision"). A vote that
+// merely crossed our broadcast, or one whose only problem is a silently lost message, gets no
+// answer (the notification timeout covers it, as in ZooKeeper). Strict mode never answers
+// (PROTOCOL.md 4.6(d)3). The answer is one extra message, never a different decision rule.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -20,27 +23,35 @@ function replies(net: Net, sid: bigint): string[] {
   return net.node(sid).events.flatMap((e) => (e.kind === 'replied' ? [`${e.reason} ${e.to}`] : []));
 }
 
-describe('a same-round voter with a worse vote', () => {
-  it('fast off: is not answered (ZooKeeper): 1 and 2 wait finalizeWait until 3 is heard some other way', () => {
-    const net = runScript(`
-      ${lateBest('off')}
-      expect 1 LOOKING finalizing=yes proposal=2
-      expect 2 LOOKING finalizing=yes proposal=2
-      expect 3 LOOKING proposal=3
-    `);
-    expect(replies(net, 3n)).toEqual([]);
-    expect(net.sent.filter((s) => s.from === 3n && s.to !== 3n)).toHaveLength(2); // the lost broadcast only
-  });
+function worseVoteReplies(net: Net): number {
+  return [...net.nodes.values()].reduce((n, node) => n + node.events.filter((e) => e.kind === 'replied' && e.reason === 'worse-vote').length, 0);
+}
 
-  it('fast on: 3 answers 1 and 2 with its better vote, and all three decide on 3 at once', () => {
-    const net = runScript(`
-      ${lateBest('on')}
-      expect sent 3->1 LOOKING leader=3 round=1
-      expect sent 3->2 LOOKING leader=3 round=1
-      expect 3 LEADING round=1 fast at=0
-      expect 1 FOLLOWING 3 fast at=0; expect 2 FOLLOWING 3 fast at=0
-    `);
-    expect(replies(net, 3n)).toEqual(expect.arrayContaining(['worse-vote 1', 'worse-vote 2']));
+describe('a same-round voter with a worse vote', () => {
+  for (const fast of ['on', 'off'] as const) {
+    it(`fast ${fast}: is not answered when our broadcast was silently lost (the timeout covers it, as in ZooKeeper)`, () => {
+      const net = runScript(`
+        ${lateBest(fast)}
+        expect 1 LOOKING finalizing=yes proposal=2
+        expect 2 LOOKING finalizing=yes proposal=2
+        expect 3 LOOKING proposal=3
+      `);
+      expect(replies(net, 3n)).toEqual([]);
+      expect(net.sent.filter((s) => s.from === 3n && s.to !== 3n)).toHaveLength(2); // the lost broadcast only
+    });
+  }
+
+  it('fast on: a vote that merely crossed our broadcast is not answered (cold start, every order of one round)', () => {
+    for (const order of ['1,2,3', '3,2,1', '2,3,1']) {
+      const net = runScript(`
+        servers 1,2,3
+        start ${order}
+        deliver all
+        expect 3 LEADING round=1 fast at=0
+        expect 1 FOLLOWING 3 fast; expect 2 FOLLOWING 3 fast
+      `);
+      expect(worseVoteReplies(net), `order ${order}`).toBe(0);
+    }
   });
 
   it('fast on: is answered during finalizeWait too, which then ends as soon as the voter agrees', () => {
@@ -60,17 +71,45 @@ describe('a same-round voter with a worse vote', () => {
     expect(replies(net, 4n)).toContain('worse-vote 1');
   });
 
-  it('is not answered when it equals our proposal, comes from ourselves, or carries zxid -1', () => {
+  it('is answered once per broadcast, only to a voter that answered FOLLOWING/LEADING or an older round since', () => {
     const net = runScript(`
       servers 1,2,3
       start 3                                 # 1 and 2 are down: 3 stays LOOKING in round 1
+      inject 1->3 LOOKING leader=1 round=1    # worse, but 1 may simply not have read our vote yet
+    `);
+    expect(replies(net, 3n)).toEqual([]);
+    runScript(`
+      inject 1->3 FOLLOWING leader=2 round=1 epoch=0 # 1 answered instead of taking our vote
+      inject 2->3 LOOKING leader=2 round=0    # 2 was in an older round (gets the ordinary stale-round answer)
+      inject 1->3 LOOKING leader=1 round=1    # worse: answered
+      expect sent 3->1 LOOKING leader=3 round=1
+      inject 2->3 LOOKING leader=2 round=1    # worse: answered
+      expect sent 3->2 LOOKING leader=3 round=1
+      inject 1->3 LOOKING leader=1 round=1    # already answered since the broadcast: not again
+    `, net);
+    expect(replies(net, 3n)).toEqual(['stale-round 2', 'worse-vote 1', 'worse-vote 2']);
+    runScript(`
+      inject 1->3 FOLLOWING leader=2 round=1 epoch=0
+      run 200                                 # 3's notification timeout re-broadcasts: evidence reset
+      inject 1->3 LOOKING leader=1 round=1
+    `, net);
+    expect(net.node(3n).events.some((e) => e.kind === 'timeout' && e.resent)).toBe(true);
+    expect(replies(net, 3n)).toEqual(['stale-round 2', 'worse-vote 1', 'worse-vote 2']);
+  });
+
+  it('is not answered when it equals our proposal, comes from ourselves, or carries zxid -1', () => {
+    const net = runScript(`
+      servers 1,2,3
+      start 3
+      inject 1->3 FOLLOWING leader=2 round=1 epoch=0; inject 2->3 FOLLOWING leader=1 round=1 epoch=0
+      inject 3->3 FOLLOWING leader=1 round=1 epoch=0
       inject 2->3 LOOKING leader=3 round=1    # equal
       inject 3->3 LOOKING leader=1 round=1    # our own (stale) loopback
       inject 1->3 LOOKING leader=1 round=1 zxid=-1
     `);
     expect(replies(net, 3n)).toEqual([]);
     runScript(`
-      inject 1->3 LOOKING leader=1 round=1    # worse: answered
+      inject 1->3 LOOKING leader=1 round=1    # worse, and 1 showed it missed our vote: answered
       expect sent 3->1 LOOKING leader=3 round=1
     `, net);
     expect(replies(net, 3n)).toEqual(['worse-vote 1']);
@@ -82,6 +121,7 @@ describe('a same-round voter with a worse vote', () => {
       config group.1=1:2:3
       config weight.3=0
       start 3
+      inject 1->3 FOLLOWING leader=2 round=1 epoch=0; inject 2->3 FOLLOWING leader=1 round=1 epoch=0
       inject 1->3 LOOKING leader=1 round=1    # 3's vote for itself never wins, so it is not "better"
       inject 2->3 LOOKING leader=2 round=1
     `);

@@ -65,6 +65,12 @@ export class FastLeaderElection {
   readonly #absent = new Set<bigint>();
   /** The leader of the previous decision (not myself), whose loss is what usually starts this election. */
   #previousLeader: bigint | null = null;
+  /**
+   * Fast mode: voters that provably did not take our latest broadcast. Since we last sent our
+   * proposal to everyone they answered us FOLLOWING/LEADING, or LOOKING in an older round.
+   * Emptied by every broadcast; a voter leaves it once answered (see #answerWorseVote).
+   */
+  readonly #missed = new Set<bigint>();
 
   constructor(opts: ElectionOptions) {
     this.myid = opts.myid;
@@ -161,6 +167,9 @@ export class FastLeaderElection {
     this.#emit({ kind: 'received', sid, notification: n }, out);
 
     if (this.#state === ServerState.LOOKING) {
+      if (this.#looking && sid !== this.myid && (n.state !== ServerState.LOOKING || n.electionEpoch < this.#logicalclock)) {
+        this.#missed.add(sid);
+      }
       if (n.state === ServerState.LOOKING && n.electionEpoch < this.#logicalclock) {
         const p = this.#proposed ?? this.#init;
         this.#send(sid, ServerState.LOOKING, p.leader, p.zxid, this.#logicalclock, p.peerEpoch, out);
@@ -375,18 +384,20 @@ export class FastLeaderElection {
   }
 
   /**
-   * Fast mode only: a voter in our round is LOOKING with a vote strictly worse than our proposal.
-   * ZooKeeper stays silent (the sender hears us on our next timeout), but our earlier broadcast
-   * most likely reached it while it was still FOLLOWING/LEADING, which answers and drops it, and
-   * its own resends keep re-arming our timeout. We send it our proposal: the very message our
-   * next resend would carry, just sooner. It cannot ping-pong: each answer needs the receiver's
-   * proposal to be strictly better than the vote it answers, and proposals only ever improve.
+   * Fast mode only: a voter in our round is LOOKING with a vote strictly worse than our proposal,
+   * and it showed since our last broadcast that it did not take that broadcast (#missed): it
+   * answered FOLLOWING/LEADING, or LOOKING in an older round. ZooKeeper stays silent (the sender
+   * hears us on our next timeout, and its resends keep re-arming ours). We send it our proposal:
+   * the very message our next resend would carry, just sooner. A vote that merely crossed our
+   * broadcast gets nothing (the broadcast is on its way). At most one answer per broadcast, and
+   * each needs our proposal strictly better than the vote it answers, so answers cannot ping-pong.
    */
   #answerWorseVote(sid: bigint, n: ElectionNotification, out: Action[]): void {
-    if (!this.fastDecision || sid === this.myid || n.state !== ServerState.LOOKING) return;
+    if (!this.fastDecision || sid === this.myid || n.state !== ServerState.LOOKING || !this.#missed.has(sid)) return;
     if (n.electionEpoch !== this.#logicalclock || n.zxid === -1n || !this.#voters.has(n.leader)) return;
     const p = this.#proposal();
     if (!this.#better(p, n)) return;
+    this.#missed.delete(sid);
     this.#send(sid, ServerState.LOOKING, p.leader, p.zxid, this.#logicalclock, p.peerEpoch, out);
     this.#emit({ kind: 'replied', to: sid, reason: 'worse-vote' }, out);
   }
@@ -442,6 +453,7 @@ export class FastLeaderElection {
 
   #sendNotifications(out: Action[]): void {
     const p = this.#proposal();
+    this.#missed.clear();
     for (const to of this.#sortedVoters) {
       this.#send(to, ServerState.LOOKING, p.leader, p.zxid, this.#logicalclock, p.peerEpoch, out);
     }

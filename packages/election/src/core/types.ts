@@ -59,8 +59,9 @@ export interface ElectionOptions {
   finalizeWaitMs?: number;
   /**
    * Decide without finalizeWait once every voter heard this round agrees and every silent one is
-   * known to be gone, and answer a same-round voter whose vote is worse than ours at once
-   * (README "Fast decision"; default true). false: ZooKeeper's timing and messages exactly.
+   * known to be gone, and answer at once a same-round voter with a worse vote that has shown it
+   * missed our latest broadcast (README "Fast decision"; default true). false: ZooKeeper's timing
+   * and messages exactly.
    */
   fastDecision?: boolean;
   /** Committed config text sent in every notification; default utf8(verifier.toString()). */
@@ -126,7 +127,7 @@ export type ReplyReason =
   | 'non-voter' // a non-voter asked: our decided vote, round and state
   | 'stale-round' // a LOOKING voter of a lower round: our proposal in our round
   | 'not-looking' // we decided; a LOOKING voter asked: our decided vote
-  | 'worse-vote'; // fast mode: a same-round LOOKING voter holds a vote worse than our proposal
+  | 'worse-vote'; // fast mode: a same-round LOOKING voter that missed our broadcast holds a worse vote
 
 export type ProposalReason = 'initial' | 'higher-round' | 'better-vote';
 
