@@ -35,5 +35,7 @@ export {
   decodeQuorumPayload,
   encodeQuorumMessage,
   type LearnerRole,
+  type ResponderState,
+  type ResponderStatus,
   type QuorumMessage,
 } from './epoch/messages.js';

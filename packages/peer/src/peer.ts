@@ -13,6 +13,7 @@ import { hasVotingQuorum } from './epoch/context.js';
 import { FollowerSession } from './epoch/follower.js';
 import { LeaderSession } from './epoch/leader.js';
 import { QuorumListener } from './epoch/listener.js';
+import type { ResponderStatus } from './epoch/messages.js';
 import { tlsQuorumConnector, tlsQuorumServer } from './epoch/tls.js';
 import { PeerError } from './errors.js';
 import { checkBasicOptions, resolvePeerOptions, type ResolvedPeerOptions } from './options.js';
@@ -20,6 +21,9 @@ import { PassiveFollow } from './passive.js';
 import { endSession, sessionView, type Session } from './session.js';
 import { checkDataDir, EpochStore, readMyid } from './persistence.js';
 import type { ElectionInfo, ListenAddress, PeerElectionEvent, PeerEvents, PeerOptions, PeerState, Role } from './types.js';
+
+/** The election's default finalizeWait (ZooKeeper's 200 ms), for the follower's LOOKING grace. */
+const DEFAULT_FINALIZE_WAIT_MS = 200;
 
 /**
  * Prepares a peer without binding or writing anything: reads myid if needed, checks dataDir and
@@ -95,6 +99,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       logger: this.logger,
       handshakeTimeoutMs: resolved.tickTime * resolved.syncLimit,
       maxConnections: Math.max(64, this.verifier.members.size * 4),
+      status: () => this.quorumStatus(),
       createServer: t === undefined ? undefined : tlsQuorumServer(t, resolved.tickTime * resolved.syncLimit),
     });
     // The server.N line is our public address; a listen override (wildcard host, another port)
@@ -424,7 +429,28 @@ export class Peer extends EventEmitter<PeerEvents> {
       tickTime: this.o.tickTime,
       initLimit: this.o.initLimit,
       syncLimit: this.o.syncLimit,
+      status: () => this.quorumStatus(),
     };
+  }
+
+  /** What a learner that dials our quorum port while we are not an active leader is told. */
+  private quorumStatus(): ResponderStatus {
+    const round = this.driver.core.logicalclock;
+    const leader = this.leaderValue;
+    if (this.stateValue === 'LOOKING' || leader === null) return { state: 'LOOKING', leader: null, round };
+    return { state: this.stateValue, leader, round };
+  }
+
+  /**
+   * How long a follower keeps asking a leader that answers LOOKING in our round. That leader has
+   * (or within a notification interval will have) the votes we decided on and decides
+   * finalizeWait after its last change of mind, so ten finalizeWaits, and at least a tick, cover
+   * a leader that is merely slower than us; past that it is waiting for votes it may never get,
+   * and a fresh election beats sitting out initLimit. At the defaults: 2 s instead of 20 s.
+   */
+  private lookingGraceMs(): number {
+    const finalizeWait = this.options.election?.finalizeWaitMs ?? DEFAULT_FINALIZE_WAIT_MS;
+    return Math.min(this.o.tickTime * this.o.initLimit, Math.max(this.o.tickTime, 10 * finalizeWait));
   }
 
   private beginSession(state: PeerState, leader: bigint): void {
@@ -474,6 +500,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       role: role === 'observer' ? 'observer' : 'participant',
       endpoints,
       connect: this.options.tls === undefined ? undefined : tlsQuorumConnector(this.options.tls),
+      round: this.driver.core.logicalclock,
+      lookingGraceMs: this.lookingGraceMs(),
     });
     this.session = { kind: 'follower', session };
     session.on('established', onEstablished);

@@ -193,6 +193,93 @@ describe('epoch establishment', () => {
     expect(h.clock.now()).toBe(startedAt);
   });
 
+  it('a follower whose leader follows someone else leaves at once, not after initLimit', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    h.status = { state: 'FOLLOWING', leader: 2n, round: 1n };
+    const f1 = h.follower(1n, new MemoryEpochs(), 'participant', { round: 1n, lookingGraceMs: TICK * 4 });
+    const lost = once<[string]>(f1, 'lost');
+    const startedAt = h.clock.now();
+    f1.start();
+    expect((await lost)[0]).toMatch(/leader 3 is FOLLOWING 2 \(round 1\), not leading/);
+    expect(h.clock.now()).toBe(startedAt);
+    expect(h.listener.stats.accepted).toBe(1);
+  });
+
+  it('a follower whose leader observes someone else leaves at once too', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    h.status = { state: 'OBSERVING', leader: 1n, round: 7n };
+    const f2 = h.follower(2n, new MemoryEpochs());
+    const lost = once<[string]>(f2, 'lost');
+    f2.start();
+    expect((await lost)[0]).toMatch(/leader 3 is OBSERVING 1/);
+  });
+
+  it('a follower keeps retrying a LOOKING leader of its round and establishes once it leads', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    h.status = { state: 'LOOKING', leader: null, round: 1n };
+    const f1 = h.follower(1n, new MemoryEpochs(), 'participant', { round: 1n, lookingGraceMs: TICK * 4 });
+    f1.start();
+    for (let i = 1; i <= 3; i++) {
+      await until(() => h.listener.stats.accepted === i && f1.state === 'connecting', `refusal ${i}`);
+      h.clock.advance(TICK);
+    }
+    h.lead();
+    expect(await once<[bigint]>(f1, 'established')).toEqual([1n]);
+    expect(h.listener.stats.accepted).toBe(4);
+  });
+
+  it('a follower gives up on a leader still LOOKING after lookingGraceMs, well before initLimit', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    const f1 = h.follower(1n, new MemoryEpochs(), 'participant', { round: 1n, lookingGraceMs: TICK * 3 });
+    const lost = once<[string]>(f1, 'lost');
+    const startedAt = h.clock.now();
+    f1.start();
+    for (let i = 1; i <= 4 && f1.state !== 'stopped'; i++) {
+      await until(() => (h.listener.stats.accepted === i && f1.state === 'connecting') || f1.state === 'stopped', `refusal ${i}`);
+      h.clock.advance(TICK);
+    }
+    expect((await lost)[0]).toMatch(/leader 3 still LOOKING \(round 1\) 150 ms after first asked/);
+    expect(h.clock.now() - startedAt).toBeLessThan(TICK * 10);
+  });
+
+  it('a follower gives up at once on a leader LOOKING in a later round', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    h.status = { state: 'LOOKING', leader: null, round: 3n };
+    const f1 = h.follower(1n, new MemoryEpochs(), 'participant', { round: 2n, lookingGraceMs: TICK * 4 });
+    const lost = once<[string]>(f1, 'lost');
+    const startedAt = h.clock.now();
+    f1.start();
+    expect((await lost)[0]).toMatch(/leader 3 is LOOKING in round 3, after our round 2/);
+    expect(h.clock.now()).toBe(startedAt);
+  });
+
+  it('a NOT_LEADING with an invalid state byte closes that socket, and the follower only retries', async () => {
+    h = new EpochHarness();
+    await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
+    const bogus = Buffer.from('00000013 07 01 09 0000000000000002 0000000000000001'.replace(/\s+/g, ''), 'hex');
+    // Answer the follower's FOLLOWERINFO with a malformed status instead of the listener's own.
+    const served: net.Socket[] = [];
+    h.listener.setHandler((channel) => {
+      served.push(channel.socket);
+      channel.socket.write(bogus);
+    });
+    const f1 = h.follower(1n, new MemoryEpochs(), 'participant', { round: 1n, lookingGraceMs: TICK * 4 });
+    f1.start();
+    await until(() => served.length === 1, 'the bad reject sent');
+    // The follower, not the server, hangs up: it could not decode the reject.
+    await closed(served[0] as net.Socket);
+    await until(() => f1.state === 'connecting', 'a retry scheduled');
+    h.lead();
+    h.clock.advance(TICK);
+    expect(await once<[bigint]>(f1, 'established')).toEqual([1n]);
+    expect(h.listener.stats.accepted).toBe(2);
+  });
+
   it('a follower refuses a leader whose epoch is below its acceptedEpoch', async () => {
     h = new EpochHarness();
     await h.start([1n, 2n, 3n], 3n, new MemoryEpochs(), { lead: false });
@@ -285,6 +372,6 @@ describe('quorum port robustness', () => {
     s.on('data', (c: Buffer) => chunks.push(c));
     s.write(encodeQuorumMessage({ type: 'FOLLOWERINFO', role: 'participant', sid: 1n, acceptedEpoch: 0n, lastZxid: 0n }));
     await closed(s);
-    expect(Buffer.concat(chunks)).toEqual(Buffer.from(encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING })));
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status: h.status })));
   });
 });

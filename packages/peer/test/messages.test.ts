@@ -7,6 +7,7 @@ import {
   RejectReason,
   encodeQuorumMessage,
   type QuorumMessage,
+  type ResponderStatus,
 } from '../src/epoch/messages.js';
 
 const long = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
@@ -23,8 +24,24 @@ const message: fc.Arbitrary<QuorumMessage> = fc.oneof(
   fc.record({ type: fc.constant('ESTABLISHED' as const), epoch: long }),
   fc.record({ type: fc.constant('PING' as const), epoch: long, seq: long }),
   fc.record({ type: fc.constant('PONG' as const), seq: long }),
-  fc.record({ type: fc.constant('REJECT' as const), reason: fc.constantFrom(1, 2, 3, 4, 5) as fc.Arbitrary<RejectReason> }),
+  fc.record({
+    type: fc.constant('REJECT' as const),
+    reason: fc.constantFrom(RejectReason.UNKNOWN_SID, RejectReason.STALE_EPOCH, RejectReason.LEARNER_AHEAD, RejectReason.PROTOCOL),
+  }),
+  fc.record({ type: fc.constant('REJECT' as const), reason: fc.constant(RejectReason.NOT_LEADING), status: status() }),
 );
+
+function status(): fc.Arbitrary<ResponderStatus> {
+  const round = fc.bigInt({ min: 0n, max: (1n << 63n) - 1n });
+  return fc.oneof(
+    fc.record({ state: fc.constant('LOOKING' as const), leader: fc.constant(null), round }),
+    fc.record({
+      state: fc.constantFrom('FOLLOWING' as const, 'LEADING' as const, 'OBSERVING' as const),
+      leader: fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }),
+      round,
+    }),
+  );
+}
 
 /** Expected bytes written out by hand, independent of the encoder. */
 function hex(text: string): Uint8Array {
@@ -41,7 +58,20 @@ describe('quorum-port messages', () => {
 
   it('encodes PING and REJECT as documented', () => {
     expect(encodeQuorumMessage({ type: 'PING', epoch: 3n, seq: 9n })).toEqual(hex('00000011 05 0000000000000003 0000000000000009'));
-    expect(encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING })).toEqual(hex('00000002 07 01'));
+    expect(encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.STALE_EPOCH })).toEqual(
+      hex('00000013 07 03 00 0000000000000000 0000000000000000'),
+    );
+    expect(
+      encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status: { state: 'LOOKING', leader: null, round: 4n } }),
+    ).toEqual(hex('00000013 07 01 00 ffffffffffffffff 0000000000000004'));
+    expect(
+      encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status: { state: 'FOLLOWING', leader: 5n, round: 2n } }),
+    ).toEqual(hex('00000013 07 01 01 0000000000000005 0000000000000002'));
+  });
+
+  it('refuses to encode a status whose leader does not match its state', () => {
+    const looking = { state: 'LOOKING', leader: 3n, round: 1n } as const;
+    expect(() => encodeQuorumMessage({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status: looking })).toThrow(/leader sid exactly/);
   });
 
   it('round-trips every message, split at every offset', () => {
@@ -68,7 +98,13 @@ describe('quorum-port messages', () => {
     ['bad magic', '0000001f 01 deadbeef 01 00' + '00'.repeat(24)],
     ['bad version', '0000001f 01 5a4b5651 02 00' + '00'.repeat(24)],
     ['bad role', '0000001f 01 5a4b5651 01 02' + '00'.repeat(24)],
-    ['bad reject reason', '00000002 07 00'],
+    ['old two-byte REJECT', '00000002 07 01'],
+    ['bad reject reason', '00000013 07 00 00' + '00'.repeat(16)],
+    ['NOT_LEADING with an unknown state', '00000013 07 01 04 ffffffffffffffff 0000000000000001'],
+    ['NOT_LEADING LOOKING with a leader', '00000013 07 01 00 0000000000000002 0000000000000001'],
+    ['NOT_LEADING FOLLOWING without a leader', '00000013 07 01 01 ffffffffffffffff 0000000000000001'],
+    ['NOT_LEADING with a negative round', '00000013 07 01 01 0000000000000002 ffffffffffffffff'],
+    ['STALE_EPOCH with status bytes', '00000013 07 03 01 0000000000000002 0000000000000001'],
   ])('refuses %s with a typed error', (_name, text) => {
     const decoder = new QuorumFrameDecoder();
     let error: unknown = null;

@@ -3,6 +3,7 @@
 
 import type { QuorumVerifier } from '@zkvote/quorum';
 import type { Clock, Logger } from '../clock.js';
+import type { ResponderStatus } from './messages.js';
 
 /** The two persisted epochs plus their setters; EpochStore implements it, tests may fake it. */
 export interface EpochStorage {
@@ -22,6 +23,8 @@ export interface EpochContext {
   readonly tickTime: number;
   readonly initLimit: number;
   readonly syncLimit: number;
+  /** The peer's election state, for NOT_LEADING answers (LOOKING in round 0 when absent). */
+  status?(): ResponderStatus;
 }
 
 /** Only voting members count toward a quorum, whatever a learner claims to be. */

@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { TimerHandle } from '../clock.js';
 import { QuorumChannel } from './channel.js';
 import type { EpochContext } from './context.js';
-import { RejectReason, type LearnerRole, type QuorumMessage } from './messages.js';
+import { RejectReason, type LearnerRole, type QuorumMessage, type ResponderStatus } from './messages.js';
 
 const RETRY_CAP_MS = 200;
 /** First retry delay; doubles per attempt up to the cap (a leader usually decides within ms). */
@@ -39,6 +39,13 @@ export interface FollowerOptions {
   /** Quorum addresses of the leader, tried in turn. */
   readonly endpoints: readonly QuorumEndpoint[];
   readonly connect?: QuorumConnector;
+  /** The election round we decided in; a LOOKING leader in a later round is given up on at once. */
+  readonly round?: bigint;
+  /**
+   * How long after its first LOOKING answer we keep retrying a leader that is still LOOKING in
+   * our round (or an earlier one) before going LOOKING ourselves; initLimit alone bounds it when absent.
+   */
+  readonly lookingGraceMs?: number;
 }
 
 export class FollowerSession extends EventEmitter<FollowerEvents> {
@@ -54,6 +61,8 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
   /** The epoch ESTABLISHED named, set before it is persisted so heartbeats are answered meanwhile. */
   private confirmedEpoch: bigint | null = null;
   private lastHeardAt: number | null = null;
+  /** When the leader first answered NOT_LEADING while LOOKING, null until then. */
+  private firstLookingAt: number | null = null;
 
   constructor(
     private readonly ctx: EpochContext,
@@ -164,7 +173,9 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
     switch (msg.type) {
       case 'REJECT':
         if (msg.reason === RejectReason.NOT_LEADING && this.phase === 'handshake') {
-          channel.close('leader not leading yet');
+          const giveUp = this.giveUpOn(msg.status);
+          if (giveUp !== null) this.fail(giveUp);
+          else channel.close(`leader not leading yet (${msg.status.state} in round ${msg.status.round})`);
           return;
         }
         this.fail(`leader rejected us: ${RejectReason[msg.reason] ?? msg.reason}`);
@@ -185,6 +196,30 @@ export class FollowerSession extends EventEmitter<FollowerEvents> {
         break;
     }
     this.fail(`unexpected ${msg.type} from leader while ${this.phase}`);
+  }
+
+  /**
+   * Reads a NOT_LEADING answer: a leader that decided for someone else will never lead this
+   * session, nor will one that moved on to a later election; one still LOOKING in our round
+   * usually decides within milliseconds (learners often decide just before their leader), so it
+   * gets lookingGraceMs. Returns why to give up, or null to retry.
+   */
+  private giveUpOn(status: ResponderStatus): string | null {
+    const leader = this.options.leader;
+    if (status.leader !== null && status.leader !== leader) {
+      return `leader ${leader} is ${status.state} ${status.leader} (round ${status.round}), not leading`;
+    }
+    if (status.state !== 'LOOKING') return null;
+    const { round, lookingGraceMs } = this.options;
+    if (round !== undefined && status.round > round) {
+      return `leader ${leader} is LOOKING in round ${status.round}, after our round ${round}`;
+    }
+    const now = this.ctx.clock.now();
+    this.firstLookingAt ??= now;
+    if (lookingGraceMs !== undefined && now - this.firstLookingAt >= lookingGraceMs) {
+      return `leader ${leader} still LOOKING (round ${status.round}) ${now - this.firstLookingAt} ms after first asked`;
+    }
+    return null;
   }
 
   private async onNewEpoch(channel: QuorumChannel, epoch: bigint): Promise<void> {

@@ -95,7 +95,8 @@ export class LeaderSession extends EventEmitter<LeaderEvents> {
   addLearner(channel: QuorumChannel, info: Extract<QuorumMessage, { type: 'FOLLOWERINFO' }>): void {
     const { verifier, myid, logger } = this.ctx;
     if (this.phase === 'stopped') {
-      channel.sendAndClose({ type: 'REJECT', reason: RejectReason.NOT_LEADING }, 'leader stopped');
+      const status = this.ctx.status?.() ?? { state: 'LOOKING', leader: null, round: 0n };
+      channel.sendAndClose({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status }, 'leader stopped');
       return;
     }
     const member = verifier.members.get(info.sid);

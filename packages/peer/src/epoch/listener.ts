@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { Clock, Logger } from '../clock.js';
 import { PeerError } from '../errors.js';
 import { QuorumChannel } from './channel.js';
-import { RejectReason, type QuorumMessage } from './messages.js';
+import { RejectReason, type QuorumMessage, type ResponderStatus } from './messages.js';
 
 export type FollowerInfo = Extract<QuorumMessage, { type: 'FOLLOWERINFO' }>;
 export type LearnerHandler = (channel: QuorumChannel, info: FollowerInfo) => void;
@@ -22,9 +22,13 @@ export interface QuorumListenerOptions {
   readonly maxPendingHandshakes?: number;
   /** Open connections in total (net.Server.maxConnections). */
   readonly maxConnections?: number;
+  /** This peer's election state, sent with every NOT_LEADING (defaults to LOOKING in round 0). */
+  readonly status?: () => ResponderStatus;
   /** For TLS: wraps server creation (defaults to plain TCP). */
   readonly createServer?: (onConnection: (socket: net.Socket) => void) => net.Server;
 }
+
+const LOOKING_AT_START: ResponderStatus = { state: 'LOOKING', leader: null, round: 0n };
 
 export interface QuorumListenerStats {
   accepted: number;
@@ -135,7 +139,8 @@ export class QuorumListener {
       this.stats.accepted += 1;
       const handler = this.handler;
       if (handler === null) {
-        channel.sendAndClose({ type: 'REJECT', reason: RejectReason.NOT_LEADING }, 'not leading');
+        const status = this.options.status?.() ?? LOOKING_AT_START;
+        channel.sendAndClose({ type: 'REJECT', reason: RejectReason.NOT_LEADING, status }, 'not leading');
         return;
       }
       handler(channel, msg);

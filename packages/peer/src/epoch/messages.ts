@@ -33,6 +33,21 @@ export enum RejectReason {
 
 export type LearnerRole = 'participant' | 'observer';
 
+/** The election state a NOT_LEADING rejection reports, numbered as ZooKeeper's ServerState. */
+export type ResponderState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
+const RESPONDER_STATES: readonly ResponderState[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
+
+/**
+ * What a peer that is not an active leader tells a learner: its state, the leader it decided
+ * for (null while LOOKING) and its election round, so the learner can tell "not decided yet"
+ * from "decided for someone else".
+ */
+export interface ResponderStatus {
+  readonly state: ResponderState;
+  readonly leader: bigint | null;
+  readonly round: bigint;
+}
+
 export type QuorumMessage =
   | { type: 'FOLLOWERINFO'; role: LearnerRole; sid: bigint; acceptedEpoch: bigint; lastZxid: bigint }
   | { type: 'NEWEPOCH'; leader: bigint; epoch: bigint }
@@ -40,7 +55,8 @@ export type QuorumMessage =
   | { type: 'ESTABLISHED'; epoch: bigint }
   | { type: 'PING'; epoch: bigint; seq: bigint }
   | { type: 'PONG'; seq: bigint }
-  | { type: 'REJECT'; reason: RejectReason };
+  | { type: 'REJECT'; reason: RejectReason.NOT_LEADING; status: ResponderStatus }
+  | { type: 'REJECT'; reason: Exclude<RejectReason, RejectReason.NOT_LEADING> };
 
 /** Payload sizes (type byte included), the only lengths accepted. */
 const PAYLOAD_SIZE: Record<QuorumMessageType, number> = {
@@ -50,7 +66,7 @@ const PAYLOAD_SIZE: Record<QuorumMessageType, number> = {
   [QuorumMessageType.ESTABLISHED]: 1 + 8,
   [QuorumMessageType.PING]: 1 + 8 + 8,
   [QuorumMessageType.PONG]: 1 + 8,
-  [QuorumMessageType.REJECT]: 1 + 1,
+  [QuorumMessageType.REJECT]: 1 + 1 + 1 + 8 + 8,
 };
 
 export const MAX_QUORUM_PAYLOAD = Math.max(...Object.values(PAYLOAD_SIZE));
@@ -102,6 +118,18 @@ export function encodeQuorumMessage(msg: QuorumMessage): Uint8Array {
       break;
     case 'REJECT':
       view.setUint8(at, msg.reason);
+      at += 1;
+      // Other reasons come from an active leader and carry no status: all zero.
+      if (msg.reason === RejectReason.NOT_LEADING) {
+        const { state, leader, round } = msg.status;
+        if ((state === 'LOOKING') !== (leader === null)) {
+          throw bad(`expected a leader sid exactly when the state is decided, got ${state} with leader ${String(leader)}`);
+        }
+        view.setUint8(at, RESPONDER_STATES.indexOf(state));
+        at += 1;
+        long(leader ?? -1n);
+        long(round);
+      }
       break;
   }
   return out;
@@ -147,9 +175,26 @@ export function decodeQuorumPayload(payload: Uint8Array): QuorumMessage {
     case QuorumMessageType.PONG:
       return { type: 'PONG', seq: long(1) };
     case QuorumMessageType.REJECT: {
-      const reason = view.getUint8(1);
+      const reason = view.getUint8(1) as RejectReason;
       if (RejectReason[reason] === undefined) throw bad(`expected a reject reason 1..5, got ${reason}`);
-      return { type: 'REJECT', reason };
+      const stateByte = view.getUint8(2);
+      const leader = long(3);
+      const round = long(11);
+      if (reason !== RejectReason.NOT_LEADING) {
+        if (stateByte !== 0 || leader !== 0n || round !== 0n) {
+          throw bad(`expected zero status bytes with reject reason ${RejectReason[reason]}, got state ${stateByte}, leader ${leader}, round ${round}`);
+        }
+        return { type: 'REJECT', reason };
+      }
+      const state = RESPONDER_STATES[stateByte];
+      if (state === undefined) throw bad(`expected a responder state 0..3, got ${stateByte}`);
+      if (round < 0n) throw bad(`expected a non-negative election round, got ${round}`);
+      if (state === 'LOOKING') {
+        if (leader !== -1n) throw bad(`expected leader -1 from a LOOKING responder, got ${leader}`);
+        return { type: 'REJECT', reason, status: { state, leader: null, round } };
+      }
+      if (leader < 0n) throw bad(`expected a leader sid >= 0 from a ${state} responder, got ${leader}`);
+      return { type: 'REJECT', reason, status: { state, leader, round } };
     }
   }
   throw bad(`expected a known message type, got ${String(type)}`);

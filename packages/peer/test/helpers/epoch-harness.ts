@@ -8,6 +8,7 @@ import type { EpochContext, EpochStorage } from '../../src/epoch/context.js';
 import { FollowerSession } from '../../src/epoch/follower.js';
 import { LeaderSession } from '../../src/epoch/leader.js';
 import { QuorumListener } from '../../src/epoch/listener.js';
+import type { ResponderStatus } from '../../src/epoch/messages.js';
 import { ManualClock } from './manual-clock.js';
 
 export class MemoryEpochs implements EpochStorage {
@@ -52,6 +53,8 @@ export class EpochHarness {
   port = 0;
   leaderSid = 0n;
   readonly followers: FollowerSession[] = [];
+  /** What the listener answers with NOT_LEADING while nobody leads; tests change it at will. */
+  status: ResponderStatus = { state: 'LOOKING', leader: null, round: 1n };
 
   async start(
     sids: bigint[],
@@ -65,6 +68,7 @@ export class EpochHarness {
       clock: this.clock,
       logger: silentLogger,
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? TICK * 5,
+      status: () => this.status,
     });
     this.port = (await this.listener.listen()).port;
     this.leaderSid = leaderSid;
@@ -79,11 +83,17 @@ export class EpochHarness {
     this.leader.start();
   }
 
-  follower(sid: bigint, store: EpochStorage, role: 'participant' | 'observer' = 'participant'): FollowerSession {
+  follower(
+    sid: bigint,
+    store: EpochStorage,
+    role: 'participant' | 'observer' = 'participant',
+    extra: { round?: bigint; lookingGraceMs?: number } = {},
+  ): FollowerSession {
     const f = new FollowerSession(context(sid, this.verifier, this.clock, store), {
       leader: this.leaderSid,
       role,
       endpoints: [{ host: '127.0.0.1', port: this.port }],
+      ...extra,
     });
     this.followers.push(f);
     return f;
