@@ -1,3 +1,7 @@
-// The library entry (dist/index.*) as every package builds it; the zkvote-server bin is built
-// after it by tsup.bin.config.ts (see the build script), bundled for a faster, smaller process.
-export { libraryConfig as default } from '../../tsup.base.js';
+// dist/index.* (the library, as every package builds it) and dist/bin.* (the zkvote-server command,
+// see tsup.bin.config.ts) in one run. The library's clean spares bin.*: the bin build rewrites
+// those files in place, so a process spawned from dist/bin.js during a rebuild finds it.
+import { libraryConfig } from '../../tsup.base.js';
+import binConfig from './tsup.bin.config.js';
+
+export default [{ ...libraryConfig, clean: ['!bin.*'] }, binConfig];
