@@ -52,6 +52,10 @@ export interface ServerConfig {
   fastDecision: boolean;
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;
+  /** ms a quorum waits for a better vote before deciding (ZooKeeper's fixed finalizeWait, 200). */
+  finalizeWaitMs: number;
+  /** zoo.cfg reconfigEnabled: adopt newer configs gossiped in notifications (default false). */
+  reconfigEnabled: boolean;
   logLevel: string;
   tls: TlsSettings | null;
   minSessionTimeout: number;
@@ -66,9 +70,10 @@ export interface ServerConfig {
 /** Every zkvote.* key with its meaning (also printed by --help). */
 export const ZKVOTE_KEYS: ReadonlyArray<readonly [string, string]> = [
   ['zkvote.peers', 'comma-separated sids that run zkvote; every other server is taken to be ZooKeeper (default: all)'],
-  ['zkvote.fastDecision', 'decide without finalizeWait once every connected voter agrees (true|false, default true)'],
+  ['zkvote.fastDecision', 'decide without finalizeWait when every voter heard agrees and every voter not heard is known gone (true|false, default true)'],
   ['zkvote.minNotificationInterval', 'first notification timeout in ms (default 200)'],
   ['zkvote.maxNotificationInterval', 'cap of the doubling notification timeout in ms (default 60000)'],
+  ['zkvote.finalizeWait', 'ms a quorum waits for a better vote before deciding when fast decision cannot apply (default 200, as ZooKeeper)'],
   ['zkvote.logLevel', `log level: ${LOG_LEVELS.join('|')} (default info)`],
   ['zkvote.metricsPort', 'serve Prometheus metrics on this port (0 = off; default off)'],
 ];
@@ -135,6 +140,7 @@ export function loadServerConfig(configPath: string, options: LoadOptions = {}):
     electionAddress: { host: bindHost, port: address.electionPort },
     quorumAddress: { host: bindHost, port: address.quorumPort },
     multiAddressEnabled: cfg.multiAddressEnabled,
+    reconfigEnabled: cfg.reconfigEnabled,
     clientAddress: cfg.clientPort === null ? null : { host: cfg.clientPortAddress ?? '0.0.0.0', port: cfg.clientPort },
     adminAddress: cfg.admin.enableServer
       ? { host: cfg.settings.has('admin.serverAddress') ? cfg.admin.serverAddress : '127.0.0.1', port: cfg.admin.serverPort }
@@ -145,6 +151,7 @@ export function loadServerConfig(configPath: string, options: LoadOptions = {}):
     fastDecision: z.fastDecision,
     minNotificationIntervalMs: z.minInterval,
     maxNotificationIntervalMs: z.maxInterval,
+    finalizeWaitMs: z.finalizeWait,
     logLevel: z.logLevel,
     tls: cfg.sslQuorum ? tlsSettings(cfg, configFile, lineOf) : null,
     minSessionTimeout: intSetting(cfg, 'minSessionTimeout') ?? cfg.tickTime * 2,
@@ -216,6 +223,7 @@ interface ZkvoteSettings {
   fastDecision: boolean;
   minInterval: number;
   maxInterval: number;
+  finalizeWait: number;
   logLevel: string;
   metricsAddress: HostPortView | null;
 }
@@ -264,6 +272,7 @@ function zkvoteSettings(
   }
   const minInterval = int('zkvote.minNotificationInterval', z('zkvote.minNotificationInterval'), 200, 1, 3_600_000);
   const maxInterval = int('zkvote.maxNotificationInterval', z('zkvote.maxNotificationInterval'), Math.max(60_000, minInterval), 1, 3_600_000);
+  const finalizeWait = int('zkvote.finalizeWait', z('zkvote.finalizeWait'), 200, 1, 3_600_000);
   if (maxInterval < minInterval) fail('zkvote.maxNotificationInterval', `expected at least zkvote.minNotificationInterval (${minInterval}), got ${maxInterval}`);
 
   let logLevel = z('zkvote.logLevel') ?? 'info';
@@ -288,7 +297,7 @@ function zkvoteSettings(
     metricsPort = Number(envPort);
   }
   const metricsAddress = metricsPort === 0 ? null : { host: mp.get('httpHost') ?? '127.0.0.1', port: metricsPort };
-  return { peers, fastDecision, minInterval, maxInterval, logLevel, metricsAddress };
+  return { peers, fastDecision, minInterval, maxInterval, finalizeWait, logLevel, metricsAddress };
 }
 
 function tlsSettings(cfg: ZooCfg, file: string, lineOf: (key: string) => number | undefined): TlsSettings {

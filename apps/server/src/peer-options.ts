@@ -17,11 +17,13 @@ export function peerOptions(config: Omit<ServerConfig, 'peer'>, logger?: Package
     fastDecision: config.fastDecision,
     ...(config.zkvotePeers === null ? {} : { zkvotePeers: config.zkvotePeers }),
     multiAddress: config.multiAddressEnabled,
+    reconfigEnabled: config.reconfigEnabled,
     ...(config.tls === null ? {} : { tls: { ...config.tls } }),
     ...(logger === undefined ? {} : { logger }),
     election: {
       minNotificationIntervalMs: config.minNotificationIntervalMs,
       maxNotificationIntervalMs: config.maxNotificationIntervalMs,
+      finalizeWaitMs: config.finalizeWaitMs,
     },
   };
 }

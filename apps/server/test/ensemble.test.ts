@@ -68,10 +68,18 @@ describe('zkvote ensembles (child processes)', () => {
   }, 90_000);
 
   it('a leader cut off from the others steps down and the majority elects', async () => {
-    // Only 3 can open its links (see the harness), so let 3 and 2 agree before 1 arrives.
-    ens = await startZkvoteEnsemble({ size: 3, start: [3, 2], isolatable: [3], extraConfig: { 'zkvote.maxNotificationInterval': '1000' } });
-    expect((await ens.waitForLeader(15_000)).leader).toBe(3);
-    await ens.start(1);
+    // Only 3 can open its links (see the harness): 1 and 2 start first, and 3, started last,
+    // dials both. A leader never sends unprompted (as in ZooKeeper), so a node started after 3
+    // already leads could not be reached by it through these one-way links.
+    // A long finalizeWait makes 1 and 2 wait for 3 (never heard from, so fast decision does not
+    // skip it) instead of electing 2 if 3's process is slow to come up.
+    ens = await startZkvoteEnsemble({
+      size: 3,
+      start: [1, 2],
+      isolatable: [3],
+      extraConfig: { 'zkvote.maxNotificationInterval': '1000', 'zkvote.finalizeWait': '10000' },
+    });
+    await ens.start(3);
     const first = await ens.waitForLeader(15_000);
     expect(first.leader).toBe(3);
     ens.isolate(3);
