@@ -102,8 +102,24 @@ async function waitForAgreement(ports, live, notLeader) {
   throw new Error(`no agreed leader among servers ${live.join(', ')} within ${WAIT_MS} ms`);
 }
 
+/** Bounded wait until the new leader reports an established epoch (a few ms after agreement). */
+async function waitForEpoch(ports, leader) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const view = await adminJson(ports[leader].admin, 'election');
+    if (view && view.established_epoch != null) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function showStatus(cfg) {
   spawnSync(process.execPath, [cliBin, 'status', '--config', cfg], { stdio: 'inherit' });
+}
+
+/** The admin API view adds the established epoch: the new leader's fencing token. */
+function showAdminStatus(ports, sids) {
+  const admins = sids.map((sid) => `127.0.0.1:${ports[sid].admin}`).join(',');
+  spawnSync(process.execPath, [cliBin, 'status', '--admin', admins], { stdio: 'inherit' });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'zkvote-demo-'));
@@ -131,6 +147,7 @@ try {
 
   const leader = await waitForAgreement(ports, SIDS);
   say(`Elected: server ${leader} leads (highest sid wins when every zxid and epoch are equal)`);
+  console.log(`zkvote status --config ${cfgs[1]}   (asks each server on its election port, as a ZooKeeper peer would)`);
   showStatus(cfgs[1]);
 
   say(`kill -9 of the leader, server ${leader}`);
@@ -140,7 +157,11 @@ try {
   const next = await waitForAgreement(ports, survivors, leader);
   const took = performance.now() - killedAt;
   say(`New leader: server ${next}, agreed by servers ${survivors.join(' and ')} ${took.toFixed(0)} ms after the kill (admin polling every 25 ms)`);
+  console.log(`zkvote status --config ${cfgs[survivors[0]]}`);
   showStatus(cfgs[survivors[0]]);
+  say('The same survivors through their admin API: the new epoch is the new leader\'s fencing token');
+  await waitForEpoch(ports, next);
+  showAdminStatus(ports, survivors);
 
   say('Stopping the ensemble and removing its files');
 } catch (err) {
