@@ -9,20 +9,10 @@ import { ElectionError } from './errors.js';
 import { FastLeaderElection } from './core/fle.js';
 import type { Action, Decision, ElectionEvent, ElectionOptions, StartLookingInput, TimerName } from './core/types.js';
 
-export type TimerHandle = unknown;
+import { systemClock, type Clock, type TimerHandle } from '@zkvote/cnxmanager';
 
-/** Same shape as @zkvote/cnxmanager's Clock, so one injected clock can serve both. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+// One clock seam for every layer: the connection manager defines it, the driver reuses it.
+export { systemClock, type Clock, type TimerHandle } from '@zkvote/cnxmanager';
 
 type MessageListener = (sid: bigint, payload: Uint8Array) => void;
 type SidListener = (sid: bigint) => void;

@@ -1,31 +1,16 @@
-// Time and logging seams shared by the peer's timers. Same shapes as the connection manager's,
-// so one injected clock (or pino adapter) serves every layer.
+// Time and logging seams for the peer's timers: the connection manager's, so one injected clock
+// (or pino adapter) serves every layer. The peer's logger may also make child loggers.
 
-export type TimerHandle = unknown;
+import { silentLogger as cnxSilentLogger, type Logger as CnxLogger } from '@zkvote/cnxmanager';
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+export { systemClock, type Clock, type TimerHandle } from '@zkvote/cnxmanager';
 
 /** Minimal structured logger (message first, context second); pino fits through a two-line adapter. */
-export interface Logger {
-  debug(msg: string, context?: Record<string, unknown>): void;
-  info(msg: string, context?: Record<string, unknown>): void;
-  warn(msg: string, context?: Record<string, unknown>): void;
-  error(msg: string, context?: Record<string, unknown>): void;
+export interface Logger extends CnxLogger {
   child?(bindings: Record<string, unknown>): Logger;
 }
 
-const noop = (): void => {};
-export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
+export const silentLogger: Logger = cnxSilentLogger;
 
 export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
   return logger.child ? logger.child(bindings) : logger;
