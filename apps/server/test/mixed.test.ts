@@ -36,11 +36,18 @@ async function mixed(o: { zkSids: number[]; ourSids: number[]; observers?: numbe
 }
 
 /** Lines of ZooKeeper's log that show trouble with `sid`'s messages (none expected). */
+/**
+ * ZooKeeper log lines with an error or exception about `sid`, except the connection-lifecycle
+ * warnings ZooKeeper prints whenever an election connection closes under its send or receive
+ * worker (the tie-break replaces connections between ZooKeeper servers too): those say a socket
+ * went away, not that our bytes were misread.
+ */
 function troubleWith(e: Ensemble, zkSid: number, sid: number): string[] {
   const mentions = new RegExp(`(\\bid[ :=]?${sid}\\b|\\bsid[:=]${sid}\\b|server ${sid}\\b|n\\.sid:${sid}\\b)`);
+  const lifecycle = /Exception when using channel|Connection broken for id|Interrupting SendWorker|Interrupted while waiting for message/;
   return (e.nodes.get(zkSid)?.process?.lines() ?? [])
     .map((l) => l.text)
-    .filter((t) => /ERROR|Exception/.test(t) && mentions.test(t));
+    .filter((t) => /ERROR|Exception/.test(t) && mentions.test(t) && !lifecycle.test(t));
 }
 
 /** Field names, nested (map keys that are sids collapse to "<sid>"). */
