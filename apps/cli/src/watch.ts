@@ -123,17 +123,22 @@ export async function watch(options: WatchOptions, io: Io, paint: Paint): Promis
   const deadline = options.durationMs === undefined ? null : setTimeout(stop, options.durationMs);
 
   const admin = (options.admin ?? []).flatMap((a) => parseAddresses('--admin', a));
+  // Streams that have not yet delivered their opening snapshot (or ended): the first probe waits
+  // for them, so nothing a server reports after the watch's first view can be missed.
+  const opening = new Map<string, () => void>();
   const subscribe = (): void => {
     for (const { host, port } of admin) {
       const key = `${host}:${port}`;
       if (streams.has(key) || stopped) continue;
       const handle = subscribeEvents(host, port, {
         onEvent: (event) => {
+          opening.get(key)?.();
           if (event.kind === 'heartbeat' || event.kind === 'snapshot') return;
           emit({ kind: 'server', address: key, event: toJsonValue(event) });
           wake?.();
         },
         onEnd: ({ unsupported }) => {
+          opening.get(key)?.();
           // Retried on the next tick unless the server has no stream at all (ZooKeeper).
           if (unsupported) streams.set(key, 'unsupported');
           else streams.delete(key);
@@ -144,6 +149,16 @@ export async function watch(options: WatchOptions, io: Io, paint: Paint): Promis
   };
 
   try {
+    const ready = admin.map(({ host, port }) => new Promise<void>((resolve) => opening.set(`${host}:${port}`, () => {
+      opening.delete(`${host}:${port}`);
+      resolve();
+    })));
+    subscribe();
+    if (ready.length > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([Promise.all(ready), new Promise<void>((r) => (timer = setTimeout(r, options.timeoutMs ?? 2000)))]);
+      clearTimeout(timer);
+    }
     while (!stopped) {
       let report: StatusReport;
       try {
