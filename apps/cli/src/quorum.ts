@@ -2,7 +2,7 @@
 // (PROTOCOL.md 5.3-5.4), so an operator sees why a live set is (not) a quorum and why 4
 // servers survive no more failures than 3.
 
-import { explainQuorum, faultTolerance, isHierarchical, type QuorumExplanation, type QuorumVerifier } from '@zkvote/quorum';
+import { explainQuorum, faultTolerance, isHierarchical, type GroupExplanation, type QuorumExplanation, type QuorumVerifier } from '@zkvote/quorum';
 import { loadEnsemble } from './config.js';
 import { CliError } from './errors.js';
 import { toJsonValue, type JsonValue } from './json.js';
@@ -23,15 +23,8 @@ export interface QuorumCheckOptions {
   up: readonly bigint[];
 }
 
-export interface GroupReason {
-  gid: bigint;
-  members: bigint[];
-  live: bigint[];
-  liveWeight: number;
-  totalWeight: number;
-  needed: number;
-  counts: boolean;
-  discarded: boolean;
+/** @zkvote/quorum's per-group explanation, with the sentence the CLI prints for it. */
+export interface GroupReason extends GroupExplanation {
   reason: string;
 }
 

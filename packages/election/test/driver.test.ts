@@ -6,34 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { buildMsg, parse, ServerState } from '@zkvote/wire';
 import { parseDynamicConfig } from '@zkvote/quorum';
 import type { PeerInfo } from '@zkvote/cnxmanager';
-import { ElectionDriver, ElectionError, type Clock, type ElectionTransport } from '../src/index.js';
+import { ElectionDriver, ElectionError, type ElectionTransport } from '../src/index.js';
+import { ManualClock } from './manual-clock.js';
 
-class ManualClock implements Clock {
-  t = 0;
-  private seq = 0;
-  readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): number {
-    this.timers.set(++this.seq, { at: this.t + ms, fn });
-    return this.seq;
-  }
-  clearTimeout(h: unknown): void {
-    this.timers.delete(h as number);
-  }
-  advance(ms: number): void {
-    const until = this.t + ms;
-    for (;;) {
-      const next = [...this.timers].filter(([, x]) => x.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = until;
-  }
-}
 
 class FakeCnx extends EventEmitter implements ElectionTransport {
   readonly sent: { to: bigint; payload: Uint8Array }[] = [];
