@@ -39,9 +39,14 @@ export class ConfigWatch {
   }
 }
 
+/** Node's Buffer compares with memcmp; a config carries the whole membership, so it is worth it. */
+const nativeEquals: ((a: Uint8Array, b: Uint8Array) => boolean) | null =
+  typeof Buffer === 'function' ? (a, b) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b) : null;
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
+  if (nativeEquals !== null) return nativeEquals(a, b);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

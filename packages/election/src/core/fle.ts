@@ -6,7 +6,7 @@ import { isKnownState, ServerState } from '@zkvote/wire';
 import type { QuorumVerifier } from '@zkvote/quorum';
 import { ConfigWatch, defaultParseConfig } from './config-watch.js';
 import { ElectionError } from '../errors.js';
-import { tally, trackedVerifiers, type Tally } from './tally.js';
+import { AgreeingVotes, tally, trackedVerifiers, type Tally } from './tally.js';
 import {
   DEFAULT_FINALIZE_WAIT_MS,
   DEFAULT_MAX_NOTIFICATION_INTERVAL_MS,
@@ -54,6 +54,8 @@ export class FastLeaderElection {
   #looking = false;
   #stopped = false;
   #recvset = new Map<bigint, Vote>();
+  /** Which votes in #recvset equal our proposal; every write to #recvset goes through #store. */
+  readonly #agreeing = new AgreeingVotes();
   #outofelection = new Map<bigint, Vote>();
   #notTimeout: number;
   #finalizing: Tally | null = null;
@@ -131,6 +133,7 @@ export class FastLeaderElection {
     this.#looking = true;
     this.#state = ServerState.LOOKING;
     this.#recvset = new Map();
+    this.#agreeing.cleared();
     this.#outofelection = new Map();
     this.#notTimeout = this.#minInterval;
     this.#finalizing = null;
@@ -312,6 +315,7 @@ export class FastLeaderElection {
     if (n.electionEpoch > this.#logicalclock) {
       this.#setRound(n.electionEpoch, out);
       this.#recvset.clear();
+      this.#agreeing.cleared();
       // Entering a newer round: weigh the sender against where we started, not where we got to.
       if (this.#better(n, this.#init)) this.#propose(n, 'higher-round', sid, out);
       else this.#propose(this.#init, 'higher-round', undefined, out);
@@ -324,10 +328,10 @@ export class FastLeaderElection {
     } else {
       this.#answerWorseVote(sid, n, out);
     }
-    this.#recvset.set(sid, makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch));
+    this.#store(sid, makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch));
 
     const target = this.proposal as Vote;
-    const t = tally(this.#tracked, this.#recvset, target);
+    const t = this.#agreeing.tally(this.#tracked, this.#recvset, target);
     if (!t.hasAllQuorums) return;
     const fast = this.fastDecision && this.#fastReady();
     this.#emit({ kind: 'quorum', vote: target, voters: t.voters, fast }, out);
@@ -342,7 +346,7 @@ export class FastLeaderElection {
     const target = makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch, state, n.version);
     if (n.electionEpoch === this.#logicalclock) {
       // Stored without the message version, so a 3.5+ sender's target matches on leader alone.
-      this.#recvset.set(sid, makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch, state));
+      this.#store(sid, makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch, state));
       const t = tally(this.#tracked, this.#recvset, target);
       if (t.hasAllQuorums && this.#checkLeader(this.#recvset, n.leader, n.electionEpoch)) {
         return void this.#decide(n, n.electionEpoch, 'recvset', t.voters, false, out);
@@ -407,7 +411,7 @@ export class FastLeaderElection {
     if (n.state !== ServerState.LOOKING || n.electionEpoch !== this.#logicalclock) return false;
     const vote = makeVote(n.leader, n.zxid, n.electionEpoch, n.peerEpoch);
     if (!votesEqual(this.proposal as Vote, vote)) return false;
-    this.#recvset.set(sid, vote);
+    this.#store(sid, vote);
     return true;
   }
 
@@ -430,6 +434,11 @@ export class FastLeaderElection {
   }
 
   // --- helpers --------------------------------------------------------------------------------
+
+  #store(sid: bigint, vote: Vote): void {
+    this.#recvset.set(sid, vote);
+    this.#agreeing.stored(sid, vote);
+  }
 
   #proposal(): Candidate {
     return this.#proposed ?? this.#init;
