@@ -27,7 +27,8 @@ export class QuorumMaj implements QuorumVerifier {
   }
 
   containsQuorum(sids: Iterable<bigint>): boolean {
-    return new Set(sids).size > this.half;
+    // A Set (VoteTracker's acks) is already free of repeats; counting it needs no copy.
+    return (sids instanceof Set ? sids.size : new Set(sids).size) > this.half;
   }
 
   equals(other: QuorumVerifier): boolean {

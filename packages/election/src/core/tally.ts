@@ -8,7 +8,10 @@ import { votesEqual } from './vote.js';
 
 export interface Tally {
   hasAllQuorums: boolean;
-  /** Sids whose votes equal the target and that vote in some tracked configuration (ascending). */
+  /**
+   * Sids whose votes equal the target and that vote in some tracked configuration (ascending).
+   * Read it only when hasAllQuorums: AgreeingVotes leaves it empty otherwise.
+   */
   voters: bigint[];
 }
 
@@ -77,11 +80,17 @@ export class AgreeingVotes {
       this.#sids = new Set(matching(votes, target));
       this.#recount = true;
     }
-    if (!this.#recount) return { hasAllQuorums: false, voters: [] };
+    if (!this.#recount || !couldHoldQuorums(verifiers, this.#sids.size)) return { hasAllQuorums: false, voters: [] };
     const t = tallySids(verifiers, this.#sids);
     this.#recount = t.hasAllQuorums;
     return t;
   }
+}
+
+/** Cheap necessary condition: a majority verifier needs more than half its voters to agree. */
+function couldHoldQuorums(verifiers: readonly QuorumVerifier[], agreeing: number): boolean {
+  for (const v of verifiers) if (v.kind === 'majority' && agreeing <= Math.floor(v.votingMembers.size / 2)) return false;
+  return true;
 }
 
 function sameLookingVote(a: Vote, b: Vote): boolean {
