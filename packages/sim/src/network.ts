@@ -8,17 +8,19 @@
 import { buildMsg, type BuildLayout } from '@zkvote/wire';
 import type { ElectionNotification } from '@zkvote/election';
 import type { Rng } from './rng.js';
-import type { MessageRecord, StateName } from './types.js';
+import type { MessageFate, MessageRecord, StateName, VoteRecord } from './types.js';
 
 const STATE_NAMES: readonly StateName[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
 
-/** A message waiting in (or last taken from) a send slot. */
+/** A message waiting in (or last taken from) a send slot; one object for all sends of a broadcast. */
 export interface Outgoing {
-  payload: Uint8Array;
-  notification: ElectionNotification;
-  layout: BuildLayout;
-  emittedAt: number;
-  fromElection: number | null;
+  readonly payload: Uint8Array;
+  readonly notification: ElectionNotification;
+  readonly layout: BuildLayout;
+  readonly emittedAt: number;
+  readonly fromElection: number | null;
+  /** The vote as receivers decode it, made once for every record of this message. */
+  vote?: VoteRecord;
 }
 
 export interface Delivery {
@@ -63,8 +65,20 @@ export function encode(n: ElectionNotification, layout: BuildLayout): Uint8Array
   return buildMsg(n, layout);
 }
 
+/** Counts of SimResult.stats, kept as messages are made and settled (loopback excluded). */
+export interface MessageCounts {
+  messages: number;
+  delivered: number;
+  dropped: number;
+  duplicated: number;
+  lost: number;
+  superseded: number;
+  resent: number;
+}
+
 export class SimNetwork {
   readonly messages: MessageRecord[] = [];
+  readonly counts: MessageCounts = { messages: 0, delivered: 0, dropped: 0, duplicated: 0, lost: 0, superseded: 0, resent: 0 };
   readonly faults: MessageFaults = { drop: 0, duplicate: 0, delay: { rate: 0, ms: 0 }, reorder: { rate: 0, ms: 0 } };
   private readonly conns = new Map<string, Connection>();
   /** from -> (to -> pending message or null when the slot is empty). A key means "a queue exists". */
@@ -76,12 +90,19 @@ export class SimNetwork {
   private readonly busy = new Map<string, { until: number; booked: boolean; conn: number }>();
   private side: Map<bigint, number> | null = null;
   private nextConn = 1;
+  private recorded = 0;
+  private readonly keys = new KeyCache();
 
   constructor(
     private readonly host: NetworkHost,
     private readonly rng: Rng,
     private readonly latencyMs: number,
     private readonly jitterMs: number,
+    private readonly continuousJitter = false,
+    /** Keep every MessageRecord in `messages` (the invariants need them); false keeps none. */
+    private readonly keepLog = true,
+    /** Sees every record as it is made (fate still 'in-flight'). */
+    private readonly onRecord: ((record: MessageRecord) => void) | null = null,
   ) {}
 
   get partitioned(): boolean {
@@ -131,7 +152,7 @@ export class SimNetwork {
       this.slots.set(from, queues);
     }
     const old = queues.get(to);
-    if (old !== undefined && old !== null) this.record(from, to, old, old.emittedAt, false).fate = 'superseded';
+    if (old !== undefined && old !== null) this.settle(this.record(from, to, old, old.emittedAt, false), 'superseded');
     queues.set(to, out);
     this.connectOne(from, to);
   }
@@ -141,7 +162,7 @@ export class SimNetwork {
   }
 
   connectOne(from: bigint, to: bigint): void {
-    const key = pairKey(from, to);
+    const key = this.keys.pair(from, to);
     const conn = this.conns.get(key);
     if (conn !== undefined) {
       if (conn.up) this.drain(from, to, conn, false);
@@ -155,7 +176,7 @@ export class SimNetwork {
 
   /** The handshake of connection `id` completed. */
   connected(a: bigint, b: bigint, id: number): void {
-    const key = pairKey(a, b);
+    const key = this.keys.pair(a, b);
     const conn = this.conns.get(key);
     if (conn === undefined || conn.id !== id) return;
     if (!this.reachable(a, b)) {
@@ -172,14 +193,14 @@ export class SimNetwork {
   /** Is connection `id` still the live one carrying a message? */
   carries(d: Delivery): boolean {
     if (d.conn === -1) return this.host.isUp(d.record.to);
-    const conn = this.conns.get(pairKey(d.record.from, d.record.to));
+    const conn = this.conns.get(this.keys.pair(d.record.from, d.record.to));
     return conn !== undefined && conn.id === d.conn && conn.up;
   }
 
   /** Messages still waiting in slots when the run ends. */
   flushPending(): void {
     for (const [from, queues] of this.slots) {
-      for (const [to, pending] of queues) if (pending !== null) this.record(from, to, pending, pending.emittedAt, false).fate = 'pending';
+      for (const [to, pending] of queues) if (pending !== null) this.settle(this.record(from, to, pending, pending.emittedAt, false), 'pending');
     }
   }
 
@@ -193,9 +214,9 @@ export class SimNetwork {
 
   /** A booked drain (the writer became free) for connection `id`. */
   drainLater(from: bigint, to: bigint, id: number): void {
-    const w = this.busy.get(`${from}>${to}`);
+    const w = this.busy.get(this.keys.dir(from, to));
     if (w !== undefined && w.conn === id) w.booked = false;
-    const conn = this.conns.get(pairKey(from, to));
+    const conn = this.conns.get(this.keys.pair(from, to));
     if (conn !== undefined && conn.id === id && conn.up) this.drain(from, to, conn, false);
   }
 
@@ -208,7 +229,7 @@ export class SimNetwork {
     const pending = queues?.get(to) ?? null;
     const last = fresh ? this.lastSent.get(from)?.get(to) : undefined;
     if (pending === null && last === undefined) return;
-    const dir = `${from}>${to}`;
+    const dir = this.keys.dir(from, to);
     const now = this.host.now();
     let w = this.busy.get(dir);
     if (w === undefined || w.conn !== conn.id) {
@@ -225,13 +246,13 @@ export class SimNetwork {
     w.until = now + WRITE_MS;
     if (pending !== null) {
       queues?.set(to, null);
-      this.transmit(from, to, pending, conn, false);
+      this.transmit(from, to, dir, pending, conn, false);
     } else if (last !== undefined) {
-      this.transmit(from, to, last, conn, true);
+      this.transmit(from, to, dir, last, conn, true);
     }
   }
 
-  private transmit(from: bigint, to: bigint, out: Outgoing, conn: Connection, resend: boolean): void {
+  private transmit(from: bigint, to: bigint, dir: string, out: Outgoing, conn: Connection, resend: boolean): void {
     let sent = this.lastSent.get(from);
     if (sent === undefined) {
       sent = new Map();
@@ -246,13 +267,13 @@ export class SimNetwork {
     const duplicated = rng.chance(f.duplicate);
     const delayed = rng.chance(f.delay.rate);
     const reordered = rng.chance(f.reorder.rate);
-    const base = now + this.latencyMs + (this.jitterMs > 0 ? rng.int(this.jitterMs + 1) : 0);
+    const jitter = this.jitterMs <= 0 ? 0 : this.continuousJitter ? rng.float() * this.jitterMs : rng.int(this.jitterMs + 1);
+    const base = now + this.latencyMs + jitter;
     if (dropped) {
-      record.fate = 'dropped';
+      this.settle(record, 'dropped');
       return;
     }
-    const dir = `${from}>${to}`;
-    let at = Math.max(base, this.fifo.get(dir) ?? 0);
+        let at = Math.max(base, this.fifo.get(dir) ?? 0);
     if (delayed && f.delay.ms > 0) {
       record.delayedMs = f.delay.ms;
       at += f.delay.ms;
@@ -267,42 +288,81 @@ export class SimNetwork {
       this.host.scheduleDelivery(at, { record, payload: out.payload, conn: conn.id });
     }
     if (duplicated) {
-      const copy = this.record(from, to, out, record.at, resend);
-      copy.duplicate = true;
+      const copy = this.record(from, to, out, record.at, resend, true);
       copy.delayedMs = record.delayedMs;
       this.host.scheduleDelivery(at + 1 + rng.int(this.latencyMs + 1), { record: copy, payload: out.payload, conn: conn.id });
     }
   }
 
-  private record(from: bigint, to: bigint, out: Outgoing, at: number, resend: boolean): MessageRecord {
+  /** Gives a record its final fate and counts it. */
+  settle(record: MessageRecord, fate: Exclude<MessageFate, 'in-flight'>): void {
+    record.fate = fate;
+    if (record.from === record.to) return;
+    if (fate === 'delivered') this.counts.delivered++;
+    else if (fate === 'dropped') this.counts.dropped++;
+    else if (fate === 'lost') this.counts.lost++;
+    else if (fate === 'superseded') this.counts.superseded++;
+  }
+
+  private record(from: bigint, to: bigint, out: Outgoing, at: number, resend: boolean, duplicate = false): MessageRecord {
     const n = out.notification;
     const record: MessageRecord = {
-      id: this.messages.length,
+      id: this.recorded++,
       at,
       from,
       to,
       state: STATE_NAMES[n.state] ?? 'LOOKING',
-      vote: {
+      vote: (out.vote ??= {
         leader: n.leader,
         zxid: n.zxid,
         electionEpoch: n.electionEpoch,
         peerEpoch: out.layout === 'legacy28' ? n.zxid >> 32n : n.peerEpoch,
-      },
+      }),
       bytes: out.payload.length,
       fate: 'in-flight',
       deliveredAt: null,
-      duplicate: false,
+      duplicate,
       resend,
       delayedMs: 0,
       fromElection: out.fromElection,
       toElection: null,
       deliverySeq: null,
     };
-    this.messages.push(record);
+    if (from !== to) {
+      this.counts.messages++;
+      if (duplicate) this.counts.duplicated++;
+      if (resend) this.counts.resent++;
+    }
+    if (this.keepLog) this.messages.push(record);
+    this.onRecord?.(record);
     return record;
   }
 }
 
-function pairKey(a: bigint, b: bigint): string {
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
+/**
+ * Map keys for a pair of peers and for one direction between them, made once per pair: a
+ * thousand-peer run looks them up tens of millions of times, and building the strings from
+ * bigints each time was a good part of its cost.
+ */
+class KeyCache {
+  private readonly dirs = new Map<bigint, Map<bigint, string>>();
+
+  dir(from: bigint, to: bigint): string {
+    let row = this.dirs.get(from);
+    if (row === undefined) {
+      row = new Map();
+      this.dirs.set(from, row);
+    }
+    let key = row.get(to);
+    if (key === undefined) {
+      key = `${from}>${to}`;
+      row.set(to, key);
+    }
+    return key;
+  }
+
+  /** The same key whichever way round the pair is given. */
+  pair(a: bigint, b: bigint): string {
+    return a < b ? this.dir(a, b) : this.dir(b, a);
+  }
 }

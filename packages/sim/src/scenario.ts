@@ -42,6 +42,15 @@ export interface SimOptions {
   /** One-way network latency (ms) and uniform extra jitter in [0, jitterMs]. */
   latencyMs: number;
   jitterMs: number;
+  /**
+   * 'whole-ms' (default): jitter is a whole number of ms, so messages sent in the same ms often
+   * arrive in the same ms and are handled in the order they were sent (sid order for a
+   * broadcast). That is the adversarial order for FLE: each peer then steps through the
+   * candidates one by one and re-broadcasts each time (notifications grow as N^3).
+   * 'continuous': jitter is a real number in [0, jitterMs], so arrivals interleave at random,
+   * as on a real network (notifications grow about as N^2 log N).
+   */
+  jitterMode: 'whole-ms' | 'continuous';
   finalizeWaitMs: number;
   minNotificationIntervalMs: number;
   maxNotificationIntervalMs: number;
@@ -68,6 +77,7 @@ export const DEFAULT_OPTIONS: Readonly<SimOptions> = Object.freeze({
   until: null,
   latencyMs: 1,
   jitterMs: 0,
+  jitterMode: 'whole-ms',
   finalizeWaitMs: 200,
   minNotificationIntervalMs: 200,
   maxNotificationIntervalMs: 60_000,
@@ -235,6 +245,9 @@ function parseOptions(v: unknown, path: string): SimOptions {
       out.fastDecision = value;
     } else if (key === 'until' || key === 'initLimitMs') {
       out[key] = value === null ? null : parseTime(value, p);
+    } else if (key === 'jitterMode') {
+      if (value !== 'whole-ms' && value !== 'continuous') fail(p, "'whole-ms' or 'continuous'", value);
+      out.jitterMode = value;
     } else if (key === 'seed') {
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(p, 'an integer seed', value);
       out.seed = value;

@@ -3,13 +3,13 @@
 // back to LOOKING) that makes failover scenarios meaningful. One (scenario, seed) pair always
 // produces the same SimResult.
 
-import { FastLeaderElection, type Action, type TimerName } from '@zkvote/election';
+import { FastLeaderElection, type Action, type ElectionNotification, type TimerName } from '@zkvote/election';
 import { parseDynamicConfig, QuorumConfigError, type QuorumVerifier } from '@zkvote/quorum';
 import { tryParse } from '@zkvote/wire';
 import { SimError } from './errors.js';
 import { checkInvariants } from './invariants.js';
 import { initLimitMs, livenessBoundMs, tickMs } from './bounds.js';
-import { encode, layoutFor, SimNetwork, type Delivery } from './network.js';
+import { encode, layoutFor, SimNetwork, type Delivery, type Outgoing } from './network.js';
 import { agreedLeader, newPeer, RoleModel, type Peer } from './roles.js';
 import { Rng } from './rng.js';
 import { scenarioConfigText, type Scenario, type SimEvent } from './scenario.js';
@@ -22,6 +22,7 @@ import type {
   EpochRecord,
   FaultRecord,
   LivenessReport,
+  MessageRecord,
   PeerSummary,
   SimResult,
   StateName,
@@ -36,6 +37,14 @@ export interface SimulateOptions {
   maxEvents?: number;
   /** The command printed with violations; default replays `--seed <n>` (add `--scenario <file>`). */
   replayCommand?: string;
+  /**
+   * Keep every MessageRecord in SimResult.messages (default true). Ensembles of hundreds of
+   * peers make tens of millions of messages: pass false (and count what you need in onMessage)
+   * to run them in bounded memory; the delivery-backed invariants are then not checked.
+   */
+  messageLog?: boolean;
+  /** Sees each message record as it is made, before its fate is known. */
+  onMessage?: (record: MessageRecord) => void;
 }
 
 type Ev =
@@ -94,6 +103,13 @@ class Simulation {
   private deliveries = 0;
   /** Scheduled events other than ticks and the liveness check. */
   private pending = 0;
+  /**
+   * Every peer shares one copy of the ensemble's config text, and decoded notifications carrying
+   * the same text get that copy, so the cores' "is this config mine?" check is an identity test.
+   */
+  private readonly configBytes: Uint8Array;
+  /** A broadcast's payload is one buffer for all receivers: decode it once. */
+  private readonly decoded = new WeakMap<Uint8Array, ElectionNotification | null>();
 
   constructor(
     private readonly scenario: Scenario,
@@ -116,7 +132,11 @@ class Simulation {
       rng.fork('network'),
       this.opts.latencyMs,
       this.opts.jitterMs,
+      this.opts.jitterMode === 'continuous',
+      options.messageLog ?? true,
+      options.onMessage ?? null,
     );
+    this.configBytes = new TextEncoder().encode(this.verifier.toString());
     for (const spec of scenario.servers) {
       this.peers.set(spec.sid, newPeer(spec, this.verifier.votingMembers.has(spec.sid)));
     }
@@ -172,6 +192,7 @@ class Simulation {
       until: this.until,
       endedAt: this.q.now(),
       messages: this.net.messages,
+      messagesLogged: this.options.messageLog ?? true,
       decisions: this.decisions,
       elections: this.elections,
       epochs: this.epochs,
@@ -295,6 +316,7 @@ class Simulation {
       maxNotificationIntervalMs: o.maxNotificationIntervalMs,
       finalizeWaitMs: o.finalizeWaitMs,
       fastDecision: o.fastDecision,
+      configBytes: this.configBytes,
     });
   }
 
@@ -334,26 +356,30 @@ class Simulation {
 
   private deliver(d: Delivery): void {
     const { record } = d;
-    if (!this.net.carries(d)) {
-      record.fate = 'lost';
-      return;
-    }
+    if (!this.net.carries(d)) return this.net.settle(record, 'lost');
     const p = this.peers.get(record.to);
-    if (p === undefined || p.core === null) {
-      record.fate = 'lost';
-      return;
-    }
-    const parsed = tryParse(d.payload);
-    if (!parsed.ok) {
-      record.fate = 'malformed';
-      return;
-    }
-    record.fate = 'delivered';
+    if (p === undefined || p.core === null) return this.net.settle(record, 'lost');
+    const notification = this.decode(d.payload);
+    if (notification === null) return this.net.settle(record, 'malformed');
+    this.net.settle(record, 'delivered');
     record.deliveredAt = this.q.now();
     record.toElection = p.election;
     record.deliverySeq = ++this.deliveries;
     const core = p.core;
-    this.apply(p, this.call(p, () => core.receive(record.from, parsed.value)));
+    this.apply(p, this.call(p, () => core.receive(record.from, notification)));
+  }
+
+  private decode(payload: Uint8Array): ElectionNotification | null {
+    const known = this.decoded.get(payload);
+    if (known !== undefined) return known;
+    const parsed = tryParse(payload);
+    let n: ElectionNotification | null = null;
+    if (parsed.ok) {
+      n = parsed.value;
+      if (n.config !== null && sameBytes(n.config, this.configBytes)) n = { ...n, config: this.configBytes };
+    }
+    this.decoded.set(payload, n);
+    return n;
   }
 
   private connectionChanged(a: bigint, b: bigint, up: boolean): void {
@@ -380,12 +406,16 @@ class Simulation {
   private apply(p: Peer, actions: Action[]): void {
     const sid = p.spec.sid;
     const now = this.q.now();
+    // A broadcast is N sends of one notification: encode it once, share one Outgoing.
+    let last: Outgoing | null = null;
     for (const a of actions) {
       switch (a.type) {
         case 'send': {
-          const layout = layoutFor(p.spec.version);
-          const payload = encode(a.notification, layout);
-          this.net.send(sid, a.to, { payload, notification: a.notification, layout, emittedAt: now, fromElection: p.election });
+          if (last === null || last.fromElection !== p.election || !sameNotification(last.notification, a.notification)) {
+            const layout = layoutFor(p.spec.version);
+            last = { payload: encode(a.notification, layout), notification: a.notification, layout, emittedAt: now, fromElection: p.election };
+          }
+          this.net.send(sid, a.to, last);
           break;
         }
         case 'setTimer': {
@@ -535,18 +565,25 @@ class Simulation {
   }
 
   private stats(truncated: boolean): SimResult['stats'] {
-    const s = { events: this.events, messages: 0, delivered: 0, dropped: 0, duplicated: 0, lost: 0, superseded: 0, resent: 0, truncated };
-    for (const m of this.net.messages) {
-      if (m.from === m.to) continue;
-      s.messages++;
-      if (m.fate === 'delivered') s.delivered++;
-      else if (m.fate === 'dropped') s.dropped++;
-      else if (m.fate === 'lost') s.lost++;
-      else if (m.fate === 'superseded') s.superseded++;
-      if (m.duplicate) s.duplicated++;
-      if (m.resend) s.resent++;
-    }
-    return s;
+    return { events: this.events, ...this.net.counts, truncated };
   }
+}
+
+function sameNotification(a: ElectionNotification, b: ElectionNotification): boolean {
+  return (
+    a.state === b.state &&
+    a.leader === b.leader &&
+    a.zxid === b.zxid &&
+    a.electionEpoch === b.electionEpoch &&
+    a.peerEpoch === b.peerEpoch &&
+    a.version === b.version &&
+    a.config === b.config
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 

@@ -153,7 +153,13 @@ export interface SimResult {
   /** Virtual ms the run was planned to stop at, and where it stopped. */
   until: number;
   endedAt: number;
+  /**
+   * Every message, in the order made; empty when the run was made with messageLog: false, and
+   * then the checks that need the deliveries (quorum-backing, claimed-voters, highest-vote) are
+   * skipped (see messagesLogged).
+   */
   messages: MessageRecord[];
+  messagesLogged: boolean;
   decisions: DecisionRecord[];
   elections: ElectionRun[];
   epochs: EpochRecord[];
