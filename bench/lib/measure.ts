@@ -3,6 +3,7 @@
 // (SIGKILL of the leader -> every survivor serves with one agreed new leader). Each poll round
 // asks every node in parallel over a kept-alive admin connection; the result is the end of the
 // first round that saw agreement (an upper bound), with the round's width as its resolution.
+// A zkvote failover is timed from the survivors' event streams instead (see measureFailover).
 
 import { agreedLeader } from './probe.js';
 import { sleep, type Cluster } from './cluster.js';
@@ -92,6 +93,12 @@ export interface FailoverPhases {
 
 export interface FailoverTiming extends Timing {
   killed: number;
+  /**
+   * How `ms` was observed: 'events' (zkvote: arrival of the last survivor's decision on its event
+   * stream, confirmed by one poll afterwards) or 'poll' (ZooKeeper, or zkvote when the streams
+   * did not show agreement).
+   */
+  observedBy?: 'events' | 'poll';
   /** zkvote only: the phases from the survivors' event streams (push, no polling). */
   phases: FailoverPhases | null;
 }
@@ -106,11 +113,24 @@ export async function measureFailover(c: Cluster, opts: PollOptions): Promise<Fa
   try {
     const t0 = performance.now();
     c.killNow(old);
-    const r = await pollUntilAgreed(c, survivors, t0, opts, old);
+    let r: Omit<Timing, 'logMs' | 'loggedTookMs'> | null = null;
+    let observedBy: FailoverTiming['observedBy'] = 'poll';
+    if (tap !== null) {
+      // No polling while the survivors elect: on 2 cores a poll every millisecond competes with
+      // the election itself (it added 2-3 ms). The streams push each decision as it happens;
+      // one poll afterwards confirms the survivors really serve that leader.
+      const seen = await tap.waitUntil(() => tap.agreedAt(survivors, t0, old) !== null, opts.timeoutMs);
+      const agreed = seen ? tap.agreedAt(survivors, t0, old) : null;
+      if (agreed !== null && agreedLeader(await c.observeAll(survivors)) === agreed.leader) {
+        r = { ms: agreed.at - t0, resolutionMs: 0, leader: agreed.leader, rounds: 0, allUpMs: null };
+        observedBy = 'events';
+      }
+    }
+    r ??= await pollUntilAgreed(c, survivors, t0, opts, old);
     let phases: FailoverPhases | null = null;
     if (tap !== null) {
       // The epoch is established shortly after the decision; give the events a moment.
-      for (let i = 0; i < 100 && tap.phase('established', survivors, t0) === null; i++) await sleep(10);
+      await tap.waitUntil(() => tap.phase('established', survivors, t0) !== null, 1000);
       const durations = tap.events.filter((e) => e.kind === 'decided' && e.at >= t0 && e.durationMs !== undefined).map((e) => e.durationMs as number);
       phases = {
         detectMs: tap.phase('looking', survivors, t0),
@@ -119,7 +139,7 @@ export async function measureFailover(c: Cluster, opts: PollOptions): Promise<Fa
         electionMs: durations.length ? Math.max(...durations) : null,
       };
     }
-    return { ...r, killed: old, phases, ...logTimes(c, survivors, marks, t0, t0 + r.ms) };
+    return { ...r, killed: old, observedBy, phases, ...logTimes(c, survivors, marks, t0, t0 + r.ms) };
   } finally {
     tap?.close();
   }

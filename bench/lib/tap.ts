@@ -10,11 +10,14 @@ export interface TappedEvent {
   kind: string;
   at: number;
   durationMs?: number;
+  /** The leader a `decided` event names. */
+  leader?: number;
 }
 
 export class EventTap {
   readonly events: TappedEvent[] = [];
   readonly #reqs: http.ClientRequest[] = [];
+  readonly #listeners = new Set<() => void>();
 
   private constructor() {}
 
@@ -44,7 +47,9 @@ export class EventTap {
                       continue;
                     }
                     const d = Number(e.durationMs);
-                    tap.events.push({ sid, kind, at, ...(Number.isFinite(d) ? { durationMs: d } : {}) });
+                    const leader = Number(e.leader);
+                    tap.events.push({ sid, kind, at, ...(Number.isFinite(d) ? { durationMs: d } : {}), ...(kind === 'decided' && Number.isFinite(leader) ? { leader } : {}) });
+                    for (const l of tap.#listeners) l();
                   } catch {
                     // ignore a torn line
                   }
@@ -74,6 +79,45 @@ export class EventTap {
       best = Math.min(best, e.at - t0);
     }
     return which === 'last' ? worst : best;
+  }
+
+  /** Resolves true as soon as `done()` holds (checked on every event), false after timeoutMs. */
+  waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.#listeners.delete(check);
+        resolve(ok);
+      };
+      const check = (): void => {
+        if (done()) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.#listeners.add(check);
+    });
+  }
+
+  /**
+   * The moment `sids` all agreed on one leader other than `not`, by their events after t0: each
+   * one's latest `decided` names the same leader and nothing (looking, step-down) followed it.
+   * That is the arrival time of the last of those decisions; null while they do not agree.
+   */
+  agreedAt(sids: readonly number[], t0: number, not: number): { at: number; leader: number } | null {
+    let at = -Infinity;
+    let leader: number | null = null;
+    for (const s of sids) {
+      const mine = this.events.filter((e) => e.sid === s && e.at >= t0);
+      let d = mine.length - 1;
+      while (d >= 0 && mine[d]?.kind !== 'decided') d--;
+      const last = mine[d];
+      if (last === undefined || last.leader === undefined || last.leader === not) return null;
+      if (mine.slice(d + 1).some((e) => e.kind === 'looking' || e.kind === 'step-down')) return null;
+      if (leader !== null && leader !== last.leader) return null;
+      leader = last.leader;
+      at = Math.max(at, last.at);
+    }
+    return leader === null ? null : { at, leader };
   }
 
   close(): void {
