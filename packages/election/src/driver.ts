@@ -74,7 +74,7 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
       this.stats.malformed++;
       return;
     }
-    this.#run(this.core.receive(sid, r.value));
+    this.#run(this.core.receive(sid, r.value, this.#clock.now()));
   };
   readonly #onConnected = (sid: bigint): void => {
     if (!this.#closed) this.#run(this.core.connectionUp(sid));
@@ -103,7 +103,7 @@ export class ElectionDriver extends EventEmitter<ElectionDriverEvents> {
     try {
       // Misuse (already looking, or after a restart stopped the core) rejects this call only;
       // the election that is running keeps its own pending promise.
-      actions = this.core.startLooking(input);
+      actions = this.core.startLooking({ ...input, now: input.now ?? this.#clock.now() });
     } catch (e) {
       return Promise.reject(e);
     }

@@ -4,7 +4,8 @@
 import type { QuorumVerifier } from '@zkvote/quorum';
 import { formatZxid0x } from '@zkvote/wire';
 import { divergenceBoundMs } from './bounds.js';
-import type { DecisionRecord, MessageRecord, SimResult, Violation } from './types.js';
+import { DEFAULT_HELD_VOTE_WINDOW_MS } from '@zkvote/election';
+import type { DecisionRecord, ElectionRun, MessageRecord, SimResult, Violation } from './types.js';
 
 const sidList = (sids: Iterable<bigint>): string => [...sids].map((s) => `S${s}`).join(',') || 'none';
 
@@ -13,7 +14,8 @@ function voteText(leader: bigint, zxid: bigint, peerEpoch: bigint, round: bigint
 }
 
 /**
- * - quorum-backing: a quorum of voters sent the decider, in that election run, votes equal to
+ * - quorum-backing: a quorum of voters sent the decider, in that election run (or, in fast mode,
+ *   while it was decided just before it: see heldWindows), votes equal to
  *   the decided (leader, zxid, peerEpoch, round), or FOLLOWING/LEADING reports for that
  *   leader (plus, unless the decider leads, the leader's own LEADING report);
  * - claimed-voters: every voter the core says it counted was actually heard from;
@@ -35,8 +37,14 @@ export function checkInvariants(result: SimResult, verifier: QuorumVerifier, rep
   const heard = indexDeliveries(result.messages);
 
   // Without the message log there is nothing to back a decision with: those checks are skipped.
+  const held = heldWindows(result);
   for (const d of result.messagesLogged ? result.decisions : []) {
-    const inbox = (heard.get(d.sid) ?? []).filter((m) => m.toElection === d.election && (m.deliverySeq ?? Infinity) <= d.afterDeliveries);
+    const h = held.get(d.election);
+    const inbox = (heard.get(d.sid) ?? []).filter(
+      (m) =>
+        (m.toElection === d.election || (h !== undefined && m.toElection === h.prevRun && m.deliveredAt >= h.from)) &&
+        (m.deliverySeq ?? Infinity) <= d.afterDeliveries,
+    );
     const looking = new Set<bigint>();
     const reports = new Set<bigint>();
     let leaderSaidLeading = d.leader === d.sid;
@@ -89,6 +97,28 @@ export function checkInvariants(result: SimResult, verifier: QuorumVerifier, rep
 }
 
 type Delivered = MessageRecord & { deliveredAt: number };
+
+/**
+ * Fast decision hands a run the LOOKING votes its peer heard while decided in the run before,
+ * if they came at most DEFAULT_HELD_VOTE_WINDOW_MS before the new run started (the core's
+ * heldVoteWindowMs, which the simulator leaves at its default). For each run that follows a
+ * decided run of the same peer life: that previous run, and from when its deliveries may count.
+ */
+function heldWindows(result: SimResult): Map<number, { prevRun: number; from: number }> {
+  const out = new Map<number, { prevRun: number; from: number }>();
+  if (!result.scenario.options.fastDecision) return out;
+  const decidedAt = new Map<number, number>();
+  for (const d of result.decisions) if (!decidedAt.has(d.election)) decidedAt.set(d.election, d.at);
+  const lastRun = new Map<bigint, ElectionRun>();
+  for (const run of result.elections) {
+    const prev = lastRun.get(run.sid);
+    lastRun.set(run.sid, run);
+    const at = prev === undefined ? undefined : decidedAt.get(prev.id);
+    if (prev === undefined || prev.life !== run.life || at === undefined) continue;
+    out.set(run.id, { prevRun: prev.id, from: Math.max(at, run.startedAt - DEFAULT_HELD_VOTE_WINDOW_MS) });
+  }
+  return out;
+}
 
 function indexDeliveries(messages: readonly MessageRecord[]): Map<bigint, Delivered[]> {
   const byTo = new Map<bigint, Delivered[]>();

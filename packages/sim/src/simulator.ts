@@ -349,7 +349,7 @@ class Simulation {
     this.elections.push(run);
     p.election = run.id;
     p.role = 'LOOKING';
-    this.apply(p, this.call(p, () => core.startLooking({ lastZxid: p.lastZxid, currentEpoch: p.currentEpoch })));
+    this.apply(p, this.call(p, () => core.startLooking({ lastZxid: p.lastZxid, currentEpoch: p.currentEpoch, now: this.q.now() })));
   }
 
   // --- the core's inputs and actions --------------------------------------------------------
@@ -366,7 +366,7 @@ class Simulation {
     record.toElection = p.election;
     record.deliverySeq = ++this.deliveries;
     const core = p.core;
-    this.apply(p, this.call(p, () => core.receive(record.from, notification)));
+    this.apply(p, this.call(p, () => core.receive(record.from, notification, this.q.now())));
   }
 
   private decode(payload: Uint8Array): ElectionNotification | null {

@@ -173,7 +173,7 @@ export interface SimResult {
 /** The slice of the election core the simulator drives (FastLeaderElection fits it). */
 export interface ElectionCore {
   startLooking(input: StartLookingInput): Action[];
-  receive(sid: bigint, notification: ElectionNotification): Action[];
+  receive(sid: bigint, notification: ElectionNotification, now?: number): Action[];
   timerFired(timer: TimerName, ctx: { someQueueEmpty: boolean }): Action[];
   connectionUp(sid: bigint): Action[];
   connectionDown(sid: bigint): Action[];

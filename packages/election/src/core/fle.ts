@@ -9,6 +9,7 @@ import { ElectionError } from '../errors.js';
 import { AgreeingVotes, tally, trackedVerifiers, type Tally } from './tally.js';
 import {
   DEFAULT_FINALIZE_WAIT_MS,
+  DEFAULT_HELD_VOTE_WINDOW_MS,
   DEFAULT_MAX_NOTIFICATION_INTERVAL_MS,
   DEFAULT_MIN_NOTIFICATION_INTERVAL_MS,
   LONG_MIN,
@@ -73,6 +74,13 @@ export class FastLeaderElection {
    * Emptied by every broadcast; a voter leaves it once answered (see #answerWorseVote).
    */
   readonly #missed = new Set<bigint>();
+  /**
+   * Fast mode: the latest LOOKING notification of each voter that reached us while we were
+   * decided, of a round newer than ours, with when it came. Replayed when we start looking if
+   * still recent (see #replayHeld).
+   */
+  readonly #held = new Map<bigint, { n: ElectionNotification; at: number }>();
+  readonly #heldWindow: number;
 
   constructor(opts: ElectionOptions) {
     this.myid = opts.myid;
@@ -83,6 +91,7 @@ export class FastLeaderElection {
     this.#minInterval = positive('minNotificationIntervalMs', opts.minNotificationIntervalMs ?? DEFAULT_MIN_NOTIFICATION_INTERVAL_MS);
     this.#maxInterval = positive('maxNotificationIntervalMs', opts.maxNotificationIntervalMs ?? DEFAULT_MAX_NOTIFICATION_INTERVAL_MS);
     this.#finalizeWait = positive('finalizeWaitMs', opts.finalizeWaitMs ?? DEFAULT_FINALIZE_WAIT_MS);
+    this.#heldWindow = nonNegative('heldVoteWindowMs', opts.heldVoteWindowMs ?? DEFAULT_HELD_VOTE_WINDOW_MS);
     this.#notTimeout = this.#minInterval;
     this.#configBytes = opts.configBytes ?? new TextEncoder().encode(this.verifier.toString());
     this.#configWatch = opts.parseConfig === false ? null : new ConfigWatch(this.verifier, this.#configBytes, opts.parseConfig ?? defaultParseConfig);
@@ -147,11 +156,15 @@ export class FastLeaderElection {
     this.#propose(this.#init, 'initial', undefined, out);
     this.#sendNotifications(out);
     this.#setTimer('notification', this.#notTimeout, out);
+    this.#replayHeld(input.now, out);
     return out;
   }
 
-  /** One notification from `sid` (the connection's sid, never a field of the message). */
-  receive(sid: bigint, n: ElectionNotification): Action[] {
+  /**
+   * One notification from `sid` (the connection's sid, never a field of the message). `now` is
+   * the caller's clock; without it the notification cannot be held for the next election.
+   */
+  receive(sid: bigint, n: ElectionNotification, now?: number): Action[] {
     const out: Action[] = [];
     if (this.#stopped) return this.#ignore(sid, 'stopped', out);
     if (!this.#started) return this.#ignore(sid, 'not-started', out);
@@ -186,6 +199,9 @@ export class FastLeaderElection {
       if (cv !== null) {
         this.#send(sid, this.#state, cv.leader, cv.zxid, cv.electionEpoch, cv.peerEpoch, out);
         this.#emit({ kind: 'replied', to: sid, reason: 'not-looking' }, out);
+      }
+      if (this.fastDecision && this.#heldWindow > 0 && now !== undefined && sid !== this.myid && n.electionEpoch > this.#logicalclock) {
+        this.#held.set(sid, { n, at: now });
       }
       return out;
     }
@@ -244,6 +260,7 @@ export class FastLeaderElection {
     if (this.#stopped) return out;
     this.#stopped = true;
     this.#looking = false;
+    this.#held.clear();
     this.#finalizing = null;
     if (this.#proposed !== null) this.#proposed = { leader: -1n, zxid: -1n, peerEpoch: this.#proposed.peerEpoch };
     for (const timer of [...this.#armed]) this.#cancelTimer(timer, out);
@@ -487,6 +504,30 @@ export class FastLeaderElection {
     return out;
   }
 
+  /**
+   * Fast mode: a voter that saw the leader die before we did starts the next election and sends
+   * us its vote while we still follow. ZooKeeper answers and forgets it, so that vote reaches
+   * our own election only on the sender's resend timer or as its answer to our broadcast, a
+   * round trip or more after we start looking. A vote that came at most heldVoteWindowMs ago
+   * is handed to the new election as if it had just arrived: exactly what a network delay of
+   * that length would have done, which ZooKeeper's election must (and does) tolerate. The
+   * window keeps it to that: an older vote may no longer be what its sender would say (it may
+   * have synced newer transactions since). Only the newest vote per voter, of a round newer than
+   * the one we decided in, is kept; all are replayed once, after our own first broadcast.
+   */
+  #replayHeld(now: number | undefined, out: Action[]): void {
+    if (this.#held.size === 0) return;
+    const held = [...this.#held];
+    this.#held.clear();
+    if (now === undefined) return;
+    for (const [sid, { n, at }] of held) {
+      if (!this.#looking) return;
+      if (now - at > this.#heldWindow) continue;
+      this.#emit({ kind: 'replayed', sid, notification: n, ageMs: now - at }, out);
+      out.push(...this.receive(sid, n, now));
+    }
+  }
+
   #emit(event: ElectionEvent, out: Action[]): void {
     out.push({ type: 'event', event });
   }
@@ -502,6 +543,11 @@ export class FastLeaderElection {
     out.push({ type: 'restart', from: sid, verifier: rqv });
     return true;
   }
+}
+
+function nonNegative(name: string, v: number): number {
+  if (!Number.isFinite(v) || v < 0) throw new ElectionError('BAD_OPTION', `expected ${name} to be 0 or a positive number of ms, got ${v}`);
+  return v;
 }
 
 function positive(name: string, v: number): number {

@@ -12,6 +12,8 @@ export const LONG_MIN = -(2n ** 63n);
 export const DEFAULT_MIN_NOTIFICATION_INTERVAL_MS = 200;
 export const DEFAULT_MAX_NOTIFICATION_INTERVAL_MS = 60_000;
 export const DEFAULT_FINALIZE_WAIT_MS = 200;
+/** zkvote's fast mode: how old a vote heard while decided may be to join the next election. */
+export const DEFAULT_HELD_VOTE_WINDOW_MS = 50;
 
 /**
  * A vote as ZooKeeper's `Vote` holds it (PROTOCOL.md 3.5). `version` is the message-format
@@ -64,6 +66,12 @@ export interface ElectionOptions {
    * and messages exactly.
    */
   fastDecision?: boolean;
+  /**
+   * Fast mode: how recent (ms, on the clock given to receive() and startLooking()) a LOOKING vote
+   * heard while decided must be to join our next election (README "Votes heard while
+   * following"; default 50). 0 turns it off.
+   */
+  heldVoteWindowMs?: number;
   /** Committed config text sent in every notification; default utf8(verifier.toString()). */
   configBytes?: Uint8Array;
   /**
@@ -79,6 +87,11 @@ export interface StartLookingInput {
   lastZxid: bigint;
   /** The `currentEpoch` file's value. */
   currentEpoch: bigint;
+  /**
+   * The caller's clock (ms), the same one it passes to receive(). Only fast decision reads it:
+   * votes heard while decided, at most heldVoteWindowMs before this, join the new election.
+   */
+  now?: number;
 }
 
 /** How a decision was reached: the LOOKING quorum (4.6 d), or FOLLOWING/LEADING replies (4.6 f). */
@@ -135,6 +148,8 @@ export type ElectionEvent =
   | { kind: 'proposal'; reason: ProposalReason; vote: Vote; from?: bigint }
   | { kind: 'round'; from: bigint; to: bigint }
   | { kind: 'received'; sid: bigint; notification: ElectionNotification }
+  /** Fast mode: a LOOKING vote heard while we were decided, handed to the election we just started (a 'received' follows). */
+  | { kind: 'replayed'; sid: bigint; notification: ElectionNotification; ageMs: number }
   | { kind: 'replied'; to: bigint; reason: ReplyReason }
   | { kind: 'ignored'; sid: bigint; reason: IgnoreReason }
   | { kind: 'quorum'; vote: Vote; voters: readonly bigint[]; fast: boolean }
