@@ -8,7 +8,7 @@
 import { buildMsg, type BuildLayout } from '@zkvote/wire';
 import type { ElectionNotification } from '@zkvote/election';
 import type { Rng } from './rng.js';
-import type { MessageFate, MessageRecord, StateName, VoteRecord } from './types.js';
+import type { MessageFate, MessageRecord, SimStats, StateName, VoteRecord } from './types.js';
 
 const STATE_NAMES: readonly StateName[] = ['LOOKING', 'FOLLOWING', 'LEADING', 'OBSERVING'];
 
@@ -65,16 +65,8 @@ export function encode(n: ElectionNotification, layout: BuildLayout): Uint8Array
   return buildMsg(n, layout);
 }
 
-/** Counts of SimResult.stats, kept as messages are made and settled (loopback excluded). */
-export interface MessageCounts {
-  messages: number;
-  delivered: number;
-  dropped: number;
-  duplicated: number;
-  lost: number;
-  superseded: number;
-  resent: number;
-}
+/** The message counts of SimResult.stats, kept as messages are made and settled (loopback excluded). */
+export type MessageCounts = Omit<SimStats, 'events' | 'truncated'>;
 
 export class SimNetwork {
   readonly messages: MessageRecord[] = [];
