@@ -75,7 +75,15 @@ async function oneRep(system: SystemId, n: number, rep: number, block: RepRecord
 
 async function tryRep(system: SystemId, n: number, rep: number, block: RepRecord['block']): Promise<RepRecord> {
   const rec: RepRecord = { system, n, rep, block, cold: null, failover: null, rss: [], coldMessages: null, failoverMessages: null, coldBytes: null, failoverBytes: null, error: null };
-  const c = await Cluster.create({ kind: system === 'zk' ? 'zookeeper' : 'zkvote', size: n, fastDecision: system !== 'strict' });
+  let c: Cluster;
+  try {
+    c = await Cluster.create({ kind: system === 'zk' ? 'zookeeper' : 'zkvote', size: n, fastDecision: system !== 'strict' });
+  } catch (e) {
+    // A cluster that cannot even be set up (no free ports, say) fails this repetition, not the run.
+    rec.error = `setup: ${(e as Error).message.slice(0, 600)}`;
+    log(`  ${system.padEnd(6)} N=${String(n).padEnd(2)} rep ${rep}: ERROR ${rec.error.slice(0, 160)}`);
+    return rec;
+  }
   const poll = { intervalMs: system === 'zk' ? ZK_POLL_MS : ZKVOTE_POLL_MS, timeoutMs: COLD_TIMEOUT_MS };
   try {
     rec.cold = await measureColdStart(c, poll);

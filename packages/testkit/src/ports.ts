@@ -6,7 +6,8 @@ import net from 'node:net';
 import { TestkitError } from './errors.js';
 
 const handedOut = new Set<number>();
-const MAX_ATTEMPTS = 64;
+/** Binds allowed beyond what is needed and what can collide (for ports taken meanwhile by others). */
+const SPARE_ATTEMPTS = 64;
 
 function bindEphemeral(): Promise<{ port: number; server: net.Server }> {
   return new Promise((resolve, reject) => {
@@ -40,8 +41,12 @@ export async function freePorts(n: number): Promise<number[]> {
   const held: net.Server[] = [];
   const ports: number[] = [];
   try {
+    // Every probe socket stays bound until we return, so the kernel cannot offer the same port
+    // twice in this call: at most handedOut.size binds can hit a port handed out earlier. A long
+    // run (the benchmarks hand out thousands) needs that many spare binds, not a fixed few.
+    const limit = n + handedOut.size + SPARE_ATTEMPTS;
     for (let attempt = 0; ports.length < n; attempt++) {
-      if (attempt >= n + MAX_ATTEMPTS) {
+      if (attempt >= limit) {
         throw new TestkitError('PORTS', `freePorts: expected ${n} fresh ports, found ${ports.length} after ${attempt} binds`);
       }
       const { port, server } = await bindEphemeral();
