@@ -55,7 +55,7 @@ const ZKVOTE_POLL_MS = 1;
 const SETTLE_MS = 1500;
 const COLD_TIMEOUT_MS = 60_000;
 const FAILOVER_TIMEOUT_MS = 30_000;
-/** Wall-time budget of the process blocks (core, scale); sim and wire take under a minute after it. */
+/** Wall-time budget of the process blocks (core, scale); sim (about 5 min, N=1001 most of it) and wire come after it. */
 const WALL_BUDGET_MS = (quick ? 4 : 11) * 60_000;
 
 installCleanup();
