@@ -15,7 +15,7 @@ function voteText(leader: bigint, zxid: bigint, peerEpoch: bigint, round: bigint
 
 /**
  * - quorum-backing: a quorum of voters sent the decider, in that election run (or, in fast mode,
- *   while it was decided just before it: see heldWindows), votes equal to
+ *   while it was decided just before it: see heldVotes), votes equal to
  *   the decided (leader, zxid, peerEpoch, round), or FOLLOWING/LEADING reports for that
  *   leader (plus, unless the decider leads, the leader's own LEADING report);
  * - claimed-voters: every voter the core says it counted was actually heard from;
@@ -37,14 +37,12 @@ export function checkInvariants(result: SimResult, verifier: QuorumVerifier, rep
   const heard = indexDeliveries(result.messages);
 
   // Without the message log there is nothing to back a decision with: those checks are skipped.
-  const held = heldWindows(result);
+  const held = heldVotes(result, heard);
   for (const d of result.messagesLogged ? result.decisions : []) {
-    const h = held.get(d.election);
-    const inbox = (heard.get(d.sid) ?? []).filter(
-      (m) =>
-        (m.toElection === d.election || (h !== undefined && m.toElection === h.prevRun && m.deliveredAt >= h.from)) &&
-        (m.deliverySeq ?? Infinity) <= d.afterDeliveries,
-    );
+    const inbox = [
+      ...(held.get(d.election) ?? []),
+      ...(heard.get(d.sid) ?? []).filter((m) => m.toElection === d.election && (m.deliverySeq ?? Infinity) <= d.afterDeliveries),
+    ];
     const looking = new Set<bigint>();
     const reports = new Set<bigint>();
     let leaderSaidLeading = d.leader === d.sid;
@@ -99,23 +97,32 @@ export function checkInvariants(result: SimResult, verifier: QuorumVerifier, rep
 type Delivered = MessageRecord & { deliveredAt: number };
 
 /**
- * Fast decision hands a run the LOOKING votes its peer heard while decided in the run before,
- * if they came at most DEFAULT_HELD_VOTE_WINDOW_MS before the new run started (the core's
- * heldVoteWindowMs, which the simulator leaves at its default). For each run that follows a
- * decided run of the same peer life: that previous run, and from when its deliveries may count.
+ * Fast decision hands a run the LOOKING votes its peer heard while decided in the run just
+ * before (the core's "votes heard while following", heldVoteWindowMs left at its default): per
+ * sender the newest LOOKING vote delivered after that decision, of a round newer than the
+ * decided one, if it came at most DEFAULT_HELD_VOTE_WINDOW_MS before the new run started. Those,
+ * and nothing else from the previous run, may back the new run's decision.
  */
-function heldWindows(result: SimResult): Map<number, { prevRun: number; from: number }> {
-  const out = new Map<number, { prevRun: number; from: number }>();
+function heldVotes(result: SimResult, heard: ReadonlyMap<bigint, Delivered[]>): Map<number, Delivered[]> {
+  const out = new Map<number, Delivered[]>();
   if (!result.scenario.options.fastDecision) return out;
-  const decidedAt = new Map<number, number>();
-  for (const d of result.decisions) if (!decidedAt.has(d.election)) decidedAt.set(d.election, d.at);
+  const decisionOf = new Map<number, DecisionRecord>();
+  for (const d of result.decisions) if (!decisionOf.has(d.election)) decisionOf.set(d.election, d);
   const lastRun = new Map<bigint, ElectionRun>();
   for (const run of result.elections) {
     const prev = lastRun.get(run.sid);
     lastRun.set(run.sid, run);
-    const at = prev === undefined ? undefined : decidedAt.get(prev.id);
-    if (prev === undefined || prev.life !== run.life || at === undefined) continue;
-    out.set(run.id, { prevRun: prev.id, from: Math.max(at, run.startedAt - DEFAULT_HELD_VOTE_WINDOW_MS) });
+    const decided = prev === undefined ? undefined : decisionOf.get(prev.id);
+    if (prev === undefined || prev.life !== run.life || decided === undefined) continue;
+    const newest = new Map<bigint, Delivered>();
+    for (const m of heard.get(run.sid) ?? []) {
+      if (m.toElection !== prev.id || (m.deliverySeq ?? -1) <= decided.afterDeliveries) continue;
+      if (m.state !== 'LOOKING' || m.vote.electionEpoch <= decided.round) continue;
+      const seen = newest.get(m.from);
+      if (seen === undefined || (seen.deliverySeq ?? 0) < (m.deliverySeq ?? 0)) newest.set(m.from, m);
+    }
+    const kept = [...newest.values()].filter((m) => m.deliveredAt >= run.startedAt - DEFAULT_HELD_VOTE_WINDOW_MS);
+    if (kept.length > 0) out.set(run.id, kept);
   }
   return out;
 }

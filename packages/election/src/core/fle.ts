@@ -513,7 +513,8 @@ export class FastLeaderElection {
    * that length would have done, which ZooKeeper's election must (and does) tolerate. The
    * window keeps it to that: an older vote may no longer be what its sender would say (it may
    * have synced newer transactions since). Only the newest vote per voter, of a round newer than
-   * the one we decided in, is kept; all are replayed once, after our own first broadcast.
+   * the one we decided in, is kept; all are replayed once, after our own first broadcast, and
+   * only for voters still connected.
    */
   #replayHeld(now: number | undefined, out: Action[]): void {
     if (this.#held.size === 0) return;
@@ -522,8 +523,11 @@ export class FastLeaderElection {
     if (now === undefined) return;
     for (const [sid, { n, at }] of held) {
       if (!this.#looking) return;
-      if (now - at > this.#heldWindow) continue;
-      this.#emit({ kind: 'replayed', sid, notification: n, ageMs: now - at }, out);
+      const age = now - at;
+      // Too old, from a clock that stepped back, or from a voter whose connection is gone (it
+      // may have crashed right after sending: a dead voter's vote must not win a fast decision).
+      if (age < 0 || age > this.#heldWindow || !this.#connected.has(sid)) continue;
+      this.#emit({ kind: 'replayed', sid, notification: n, ageMs: age }, out);
       out.push(...this.receive(sid, n, now));
     }
   }

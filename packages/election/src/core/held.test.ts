@@ -71,6 +71,23 @@ describe('votes heard while following (fast mode)', () => {
     expect(s1.proposal?.leader).toBe(1n);
   });
 
+  it('are not replayed for a voter whose connection dropped since (it may have died right after sending)', () => {
+    const s1 = followerOfThree();
+    s1.connectionDown(3n);
+    s1.receive(2n, note(ServerState.LOOKING, 2n, 2n), 1001);
+    s1.connectionDown(2n);
+    const out = loopback(s1, s1.startLooking({ lastZxid: 0n, currentEpoch: 0n, now: 1005 }), 1005);
+    expect(events(out, 'replayed')).toEqual([]);
+    expect(s1.proposal?.leader).toBe(1n);
+  });
+
+  it('are not replayed when the clock went backwards', () => {
+    const s1 = followerOfThree();
+    const out = failover(s1, 1001, 990);
+    expect(events(out, 'replayed')).toEqual([]);
+    expect(s1.state).toBe(ServerState.LOOKING);
+  });
+
   it('are replayed only once', () => {
     const s1 = followerOfThree();
     failover(s1, 1001, 1005);
