@@ -1,6 +1,7 @@
 // Runs the built CLI (dist/bin.js) as a child process, as users and CI do.
 
 import { spawn } from 'node:child_process';
+import { ManagedProcess } from '@zkvote/testkit';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -47,4 +48,37 @@ export function onlyJson(run: CliRun): Record<string, unknown> {
   const text = run.stdout.trim();
   if (text === '' || text.includes('\n')) throw new Error(`expected one JSON line on stdout, got ${JSON.stringify(run.stdout)} (stderr ${run.stderr})`);
   return JSON.parse(text) as Record<string, unknown>;
+}
+
+export interface WatchedKill {
+  code: number | null;
+  /** The NDJSON events `watch --json` printed, in order. */
+  events: Record<string, unknown>[];
+  output: string;
+}
+
+/**
+ * Runs `zkvote watch --json --until-leader-change ...source`, waits for its first decision,
+ * calls `kill` (the leader's), and returns what it printed once it exits. The watcher is always
+ * stopped.
+ */
+export async function watchThroughKill(source: readonly string[], intervalMs: number, kill: () => Promise<void>): Promise<WatchedKill> {
+  assertBuilt();
+  const watcher = new ManagedProcess({
+    command: process.execPath,
+    args: [CLI_BIN, 'watch', ...source, '--json', '--interval', String(intervalMs), '--timeout', '1000', '--until-leader-change', '--duration', '40000'],
+    name: 'zkvote-watch',
+  });
+  try {
+    await watcher.waitForLine(/"kind":"decision"/, 15_000);
+    await kill();
+    const exit = await watcher.waitForExit(40_000);
+    const events = watcher
+      .lines()
+      .filter((l) => l.stream === 'stdout')
+      .map((l) => JSON.parse(l.text) as Record<string, unknown>);
+    return { code: exit.code, events, output: watcher.output() };
+  } finally {
+    await watcher.stop();
+  }
 }

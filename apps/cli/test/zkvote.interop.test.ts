@@ -5,9 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess } from '@zkvote/testkit';
 import { startZkvoteEnsemble, type ZkvoteEnsemble } from '../../server/test/harness.js';
-import { CLI_BIN, assertBuilt, onlyJson, runCli } from './run-cli.js';
+import { assertBuilt, onlyJson, runCli, watchThroughKill } from './run-cli.js';
 
 const SERVER_BIN = fileURLToPath(new URL('../../server/dist/bin.js', import.meta.url));
 const serverBuilt = existsSync(SERVER_BIN);
@@ -65,34 +64,19 @@ describe.skipIf(!serverBuilt)('zkvote against zkvote servers', () => {
   });
 
   it('watch --json with --admin streams the LOOKING and the new decision through a leader kill', async () => {
-    const watcher = new ManagedProcess({
-      command: process.execPath,
-      args: [CLI_BIN, 'watch', '--admin', admin, '--json', '--interval', '200', '--timeout', '1000', '--until-leader-change', '--duration', '40000'],
-      name: 'zkvote-watch',
-    });
-    try {
-      await watcher.waitForLine(/"kind":"decision"/, 15_000);
-      await ens.kill(leader);
-      const exit = await watcher.waitForExit(40_000);
-      const events = watcher
-        .lines()
-        .filter((l) => l.stream === 'stdout')
-        .map((l) => JSON.parse(l.text) as Record<string, unknown>);
-      expect(exit.code, watcher.output()).toBe(0);
-      expect(events[0]).toMatchObject({ kind: 'snapshot', status: { leader, agreed: true } });
-      // The survivors' own event streams report going LOOKING, however fast the election is.
-      const server = events.filter((e) => e.kind === 'server').map((e) => e.event as Record<string, unknown>);
-      expect(server).toContainEqual(expect.objectContaining({ kind: 'state', to: 'LOOKING' }));
-      const elected = server.filter((e) => e.kind === 'elected');
-      expect(elected.length).toBeGreaterThanOrEqual(1);
-      for (const e of elected) expect(typeof e.electionMs).toBe('number');
-      const decisions = events.filter((e) => e.kind === 'decision');
-      expect(decisions[0]).toMatchObject({ leader });
-      const last = decisions[decisions.length - 1] as Record<string, unknown>;
-      expect(last.leader).not.toBe(leader);
-      expect(elected.every((e) => e.leader === last.leader)).toBe(true);
-    } finally {
-      await watcher.stop();
-    }
+    const { code, events, output } = await watchThroughKill(['--admin', admin], 200, () => ens.kill(leader));
+    expect(code, output).toBe(0);
+    expect(events[0]).toMatchObject({ kind: 'snapshot', status: { leader, agreed: true } });
+    // The survivors' own event streams report going LOOKING, however fast the election is.
+    const server = events.filter((e) => e.kind === 'server').map((e) => e.event as Record<string, unknown>);
+    expect(server).toContainEqual(expect.objectContaining({ kind: 'state', to: 'LOOKING' }));
+    const elected = server.filter((e) => e.kind === 'elected');
+    expect(elected.length).toBeGreaterThanOrEqual(1);
+    for (const e of elected) expect(typeof e.electionMs).toBe('number');
+    const decisions = events.filter((e) => e.kind === 'decision');
+    expect(decisions[0]).toMatchObject({ leader });
+    const last = decisions[decisions.length - 1] as Record<string, unknown>;
+    expect(last.leader).not.toBe(leader);
+    expect(elected.every((e) => e.leader === last.leader)).toBe(true);
   }, 90_000);
 });

@@ -4,8 +4,8 @@
 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManagedProcess, startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '@zkvote/testkit';
-import { CLI_BIN, assertBuilt, onlyJson, runCli } from './run-cli.js';
+import { startZooKeeperEnsemble, zookeeperGate, type Ensemble } from '@zkvote/testkit';
+import { assertBuilt, onlyJson, runCli, watchThroughKill } from './run-cli.js';
 
 const zk = await zookeeperGate();
 if (!zk.ok) it.skip(`ZooKeeper interop: ${zk.reason}`, () => {});
@@ -80,31 +80,16 @@ describe.skipIf(!zk.ok)('zkvote against ZooKeeper 3.8', () => {
   });
 
   it('watch --json follows a leader kill to the new decision', async () => {
-    const watcher = new ManagedProcess({
-      command: process.execPath,
-      args: [CLI_BIN, 'watch', '--config', cfg, '--json', '--interval', '100', '--timeout', '1000', '--until-leader-change', '--duration', '40000'],
-      name: 'zkvote-watch',
-    });
-    try {
-      await watcher.waitForLine(/"kind":"decision"/, 15_000);
-      await ens.kill(leader);
-      const exit = await watcher.waitForExit(40_000);
-      const events = watcher
-        .lines()
-        .filter((l) => l.stream === 'stdout')
-        .map((l) => JSON.parse(l.text) as Record<string, unknown>);
-      expect(exit.code, watcher.output()).toBe(0);
-      expect(events[0]).toMatchObject({ kind: 'snapshot', status: { leader, agreed: true } });
-      expect(events.every((e) => typeof e.time === 'string')).toBe(true);
-      expect(events).toContainEqual(expect.objectContaining({ kind: 'unreachable', sid: leader }));
-      const decisions = events.filter((e) => e.kind === 'decision');
-      expect(decisions[0]).toMatchObject({ leader });
-      const last = decisions[decisions.length - 1] as Record<string, unknown>;
-      expect(last.leader).not.toBe(leader);
-      expect(typeof last.electionMs).toBe('number');
-      expect(events.some((e) => e.kind === 'leader-lost')).toBe(true);
-    } finally {
-      await watcher.stop();
-    }
+    const { code, events, output } = await watchThroughKill(['--config', cfg], 100, () => ens.kill(leader));
+    expect(code, output).toBe(0);
+    expect(events[0]).toMatchObject({ kind: 'snapshot', status: { leader, agreed: true } });
+    expect(events.every((e) => typeof e.time === 'string')).toBe(true);
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'unreachable', sid: leader }));
+    const decisions = events.filter((e) => e.kind === 'decision');
+    expect(decisions[0]).toMatchObject({ leader });
+    const last = decisions[decisions.length - 1] as Record<string, unknown>;
+    expect(last.leader).not.toBe(leader);
+    expect(typeof last.electionMs).toBe('number');
+    expect(events.some((e) => e.kind === 'leader-lost')).toBe(true);
   }, 90_000);
 });
