@@ -1,4 +1,5 @@
-// Tiny flag parser shared by the replay and soak scripts (no dependency on commander here).
+// Tiny flag parser and entry point shared by the replay and soak scripts (no dependency on
+// commander here).
 
 import { SimError } from '../errors.js';
 import { ALL_MIX, type MixItem } from '../campaign.js';
@@ -60,4 +61,21 @@ export function fastFlag(flags: Map<string, string>): boolean | undefined {
   if (raw === 'on' || raw === 'true') return true;
   if (raw === 'off' || raw === 'false') return false;
   throw new SimError('BAD_OPTION', `expected on or off, got ${JSON.stringify(raw)}`, '--fast-decision');
+}
+
+/**
+ * Runs a script's main(argv) as the process: its return value is the exit code, a SimError is
+ * printed as `name: message` with exit code 2, and a closed stdout pipe (`| head`) is not an error.
+ */
+export function runScript(name: string, main: (argv: readonly string[]) => number): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    if (!SimError.isInstance(error)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -10,7 +10,7 @@ import { formatMermaid } from '../format/mermaid.js';
 import { formatText } from '../format/text.js';
 import { parseScenario, scenarioDocument } from '../scenario.js';
 import { defaultReplayCommand, simulate } from '../simulator.js';
-import { fastFlag, intFlag, mixFlag, parseFlags, sizesFlag } from './args.js';
+import { fastFlag, intFlag, mixFlag, parseFlags, runScript, sizesFlag } from './args.js';
 
 function main(argv: readonly string[]): number {
   const flags = parseFlags(argv);
@@ -34,15 +34,4 @@ function main(argv: readonly string[]): number {
   return result.violations.length === 0 ? 0 : 1;
 }
 
-// A closed pipe (`| head`) is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
-
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (!SimError.isInstance(error)) throw error;
-  process.stderr.write(`replay: ${error.message}\n`);
-  process.exitCode = 2;
-}
+runScript('replay', main);

@@ -3,8 +3,7 @@
 // printed with its replay command and timeline. Exit code 1 when any invariant broke.
 
 import { runCampaign } from '../campaign.js';
-import { SimError } from '../errors.js';
-import { fastFlag, intFlag, mixFlag, parseFlags, sizesFlag } from './args.js';
+import { fastFlag, intFlag, mixFlag, parseFlags, runScript, sizesFlag } from './args.js';
 
 function main(argv: readonly string[]): number {
   const flags = parseFlags(argv);
@@ -38,15 +37,4 @@ function main(argv: readonly string[]): number {
   return report.failures.length === 0 ? 0 : 1;
 }
 
-// A closed pipe (`| head`) is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
-
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (!SimError.isInstance(error)) throw error;
-  process.stderr.write(`soak: ${error.message}\n`);
-  process.exitCode = 2;
-}
+runScript('soak', main);
