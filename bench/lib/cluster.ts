@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts, ManagedProcess, tempDir, zookeeperAvailable, zooCfgText, type ServerEntry } from '../../packages/testkit/dist/index.js';
+import { freePorts, LOG4J_PROPERTIES, ManagedProcess, tempDir, zookeeperAvailable, zooCfgText, type ServerEntry } from '../../packages/testkit/dist/index.js';
 import { trackCloser, trackDir, untrackDir } from './cleanup.js';
 import { AdminClient, agreedLeader, DOWN, type Observation } from './probe.js';
 
@@ -38,15 +38,6 @@ export interface ClusterOptions {
   /** Admin request timeout (ms). */
   probeTimeoutMs?: number;
 }
-
-const LOG4J = [
-  'log4j.rootLogger=INFO, CONSOLE',
-  'log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender',
-  'log4j.appender.CONSOLE.Threshold=INFO',
-  'log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout',
-  'log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n',
-  '',
-].join('\n');
 
 /** Matches ZooKeeper's and zkvote-server's "<STATE> - LEADER ELECTION TOOK - N ms" log line. */
 export const ELECTION_TOOK = /(LEADING|FOLLOWING|OBSERVING) - LEADER ELECTION TOOK - (\d+)/;
@@ -124,7 +115,7 @@ export class Cluster {
         zooCfgText({ dataDir: path.join(dir, 'data'), clientPort: n.clientPort, adminPort: n.adminPort, servers, extraConfig: extra }),
       );
       await writeFile(path.join(dir, 'data', 'myid'), `${n.sid}\n`);
-      if (opts.kind === 'zookeeper') await writeFile(path.join(dir, 'log4j.properties'), LOG4J);
+      if (opts.kind === 'zookeeper') await writeFile(path.join(dir, 'log4j.properties'), LOG4J_PROPERTIES);
     }
     const label = opts.kind === 'zookeeper' ? 'ZooKeeper 3.8' : opts.fastDecision === false ? 'zkvote strict' : 'zkvote fast';
     let cluster: Cluster | null = null;

@@ -1,6 +1,8 @@
 // A seeded fault schedule, the same for every system it is replayed against. Targets are roles
 // (the current leader, the k-th follower) resolved when the step runs. Pure.
 
+import { seededRandom } from '../../packages/testkit/dist/index.js';
+
 export type FaultKind = 'kill-leader' | 'kill-follower' | 'kill-two' | 'pause-leader' | 'pause-follower' | 'isolate-leader' | 'partition-minority';
 
 export interface FaultStep {
@@ -22,20 +24,8 @@ const WEIGHTS: ReadonlyArray<readonly [FaultKind, number]> = [
   ['partition-minority', 2],
 ];
 
-/** mulberry32: a small, fast, seedable PRNG with values in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeSchedule(seed: number, steps: number, minHoldMs = 300, maxHoldMs = 2000): FaultStep[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const total = WEIGHTS.reduce((a, [, w]) => a + w, 0);
   const out: FaultStep[] = [];
   for (let i = 0; i < steps; i++) {

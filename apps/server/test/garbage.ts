@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { seededRandom } from '@zkvote/testkit';
 
 interface MalformedCase {
   case: string;
@@ -21,18 +22,6 @@ export function malformedInputs(): Array<{ name: string; chunks: Buffer[] }> {
     out.push({ name: c.case, chunks: c.sent_hex.map((h) => Buffer.from(h, 'hex')) });
   }
   return out;
-}
-
-/** mulberry32: a tiny seeded RNG so every run sends the same "random" bytes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function randomChunks(rand: () => number, count: number, maxLen: number): Buffer[] {

@@ -1,6 +1,7 @@
 export { TestkitError, type TestkitErrorCode } from './errors.js';
 export { freePort, freePorts } from './ports.js';
 export { tempDir, keepDirs, type TempDir } from './temp.js';
+export { seededRandom } from './random.js';
 export {
   ManagedProcess,
   spawnManaged,
@@ -17,7 +18,7 @@ export {
   DEFAULT_ZK_CLASSPATH,
   type ZooKeeperAvailability,
 } from './zookeeper/available.js';
-export { serverLine, serverLines, zooCfgText, type ServerEntry, type ZooCfgInput } from './zookeeper/config.js';
+export { LOG4J_PROPERTIES, serverLine, serverLines, zooCfgText, type ServerEntry, type ZooCfgInput } from './zookeeper/config.js';
 export { fourLetterWord, parseSrvrMode, adminCommand, type ZkMode } from './zookeeper/fourletter.js';
 export {
   startZooKeeperEnsemble,

@@ -51,3 +51,13 @@ export function zooCfgText(input: ZooCfgInput): string {
   for (const [k, v] of Object.entries(input.extraConfig ?? {})) entries.set(k, v);
   return [...[...entries].map(([k, v]) => `${k}=${v}`), ...serverLines(input.servers), ''].join('\n');
 }
+
+/** log4j.properties for a ZooKeeper child: INFO to the console, one line per event, with myid. */
+export const LOG4J_PROPERTIES = [
+  'log4j.rootLogger=INFO, CONSOLE',
+  'log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender',
+  'log4j.appender.CONSOLE.Threshold=INFO',
+  'log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout',
+  'log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n',
+  '',
+].join('\n');

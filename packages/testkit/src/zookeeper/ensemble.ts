@@ -9,7 +9,7 @@ import { freePorts } from '../ports.js';
 import { ManagedProcess, type LineMatch } from '../process.js';
 import { tempDir, keepDirs } from '../temp.js';
 import { zookeeperAvailable } from './available.js';
-import { serverLines, zooCfgText, type ServerEntry } from './config.js';
+import { LOG4J_PROPERTIES, serverLines, zooCfgText, type ServerEntry } from './config.js';
 import { adminCommand, fourLetterWord, parseSrvrMode, type ZkMode } from './fourletter.js';
 
 /** A member this ensemble writes into zoo.cfg but does not launch (e.g. a zkvote server). */
@@ -79,15 +79,6 @@ export interface Ensemble {
   electionTook(sid: number): number | null;
   stop(): Promise<void>;
 }
-
-const LOG4J_PROPERTIES = [
-  'log4j.rootLogger=INFO, CONSOLE',
-  'log4j.appender.CONSOLE=org.apache.log4j.ConsoleAppender',
-  'log4j.appender.CONSOLE.Threshold=INFO',
-  'log4j.appender.CONSOLE.layout=org.apache.log4j.PatternLayout',
-  'log4j.appender.CONSOLE.layout.ConversionPattern=%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n',
-  '',
-].join('\n');
 
 interface MutableNode {
   sid: number;
